@@ -1,0 +1,355 @@
+"""The documents as typed views built from evidence and assessment (pure, no I/O).
+
+Each view is the documented context of one template: ``model_card.html.j2`` receives a
+:class:`ModelCard` as ``card``, ``dataset_sheet.html.j2`` a :class:`DatasetSheet` as
+``sheet``, ``gap_report.html.j2`` a :class:`GapReport` as ``report``, ``summary.md.j2`` a
+:class:`ReleaseSummary` as ``summary``; every template also receives ``meta``
+(:class:`DocumentMeta`). Values that are unknown are ``None`` and render as "Not provided".
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from datetime import datetime
+
+from pydantic import Field
+
+from riskcards.assess import fmt_number
+from riskcards.models.assessment import Assessment, ControlResult, ControlStatus, FrameworkAssessment
+from riskcards.models.base import Frozen
+from riskcards.models.catalogue import Catalogue
+from riskcards.models.evidence import DatasetInput, EvidenceSnapshot, MetricValue
+
+STATUS_ORDER = (ControlStatus.GAP, ControlStatus.PARTIAL, ControlStatus.MET, ControlStatus.NOT_ASSESSED)
+
+
+class DocumentMeta(Frozen):
+    title: str
+    kind: str
+    model: str = Field(description="e.g. 'credit-risk v3' or 'run <id>'")
+    target: str
+    as_of: datetime
+    riskcards_version: str
+
+    @property
+    def as_of_text(self) -> str:
+        return self.as_of.strftime("%Y-%m-%d %H:%M:%S UTC")
+
+
+class Row(Frozen):
+    """A labelled value; ``value`` None means not provided."""
+
+    label: str
+    value: str | None = None
+
+
+class MetricRow(Frozen):
+    key: str
+    value: str
+    step: int
+    valid: bool
+
+
+class SliceRow(Frozen):
+    attribute: str
+    value: str
+    metrics: dict[str, str]
+
+
+class DatasetRef(Frozen):
+    name: str
+    context: str | None
+    digest: str
+    source_type: str
+    sheet: str = Field(description="relative path of its dataset sheet in the bundle")
+
+
+class FrameworkStatus(Frozen):
+    catalogue_id: str
+    title: str
+    counts: dict[str, int]
+    total: int
+    coverage_percent: str
+    report: str = Field(description="relative path of the gap report HTML")
+
+
+class ModelCard(Frozen):
+    details: tuple[Row, ...]
+    intended_use: str | None
+    out_of_scope_use: str | None
+    factors: str | None
+    performance: tuple[MetricRow, ...]
+    metric_groups: dict[str, tuple[MetricRow, ...]]
+    slice_attributes: dict[str, tuple[SliceRow, ...]]
+    slice_metric_names: tuple[str, ...]
+    training_data: tuple[DatasetRef, ...]
+    evaluation_data: tuple[DatasetRef, ...]
+    other_data: tuple[DatasetRef, ...]
+    ethical_considerations: str | None
+    limitations: str | None
+    recommendations: str | None
+    description: str | None
+    governance: tuple[FrameworkStatus, ...]
+    provenance: tuple[Row, ...]
+    params: tuple[Row, ...]
+    tags: tuple[Row, ...]
+
+
+class SchemaColumn(Frozen):
+    name: str
+    type: str
+    required: bool | None = None
+
+
+class DatasetSheet(Frozen):
+    name: str
+    context: str | None
+    digest: str
+    source_type: str
+    source: str
+    columns: tuple[SchemaColumn, ...]
+    schema_raw: str | None = Field(description="the schema as logged, when not a column list")
+    profile: tuple[Row, ...]
+    tags: tuple[Row, ...]
+    sections: tuple[tuple[str, tuple[Row, ...]], ...] = Field(
+        description="the Datasheets-for-Datasets questions: (section, rows)"
+    )
+
+
+class ControlView(Frozen):
+    result: ControlResult
+    group_titles: tuple[str, ...]
+    text: str
+
+
+class GroupStatus(Frozen):
+    group_id: str
+    title: str
+    counts: dict[str, int]
+    total: int
+
+
+class GapReport(Frozen):
+    catalogue_id: str
+    title: str
+    version: str
+    publisher: str
+    source_url: str
+    licence: str
+    control_label: str
+    counts: dict[str, int]
+    total: int
+    coverage_percent: str
+    by_group: tuple[GroupStatus, ...]
+    gaps: tuple[ControlView, ...] = Field(description="gap and partial, gaps first")
+    met: tuple[ControlView, ...]
+    not_assessed: tuple[ControlView, ...]
+    mapping_id: str
+
+
+class ReleaseSummary(Frozen):
+    frameworks: tuple[FrameworkStatus, ...]
+    gaps: tuple[tuple[str, ControlView], ...] = Field(description="(framework title, control)")
+    files: tuple[str, ...]
+    main: str
+
+
+_SLICE = re.compile(r"^slice/(?P<attr>[^/]+)/(?P<value>[^/]+)/(?P<metric>.+)$")
+
+
+def dataset_slug(ds: DatasetInput) -> str:
+    """A file-name-safe, unique-enough name for a dataset sheet."""
+    base = re.sub(r"[^A-Za-z0-9._-]+", "-", f"{ds.context or 'input'}-{ds.name}").strip("-.")
+    return f"{base[:60] or 'dataset'}-{ds.digest[:8]}"
+
+
+def dataset_sheet_path(ds: DatasetInput) -> str:
+    return f"datasets/{dataset_slug(ds)}.html"
+
+
+def gap_report_path(catalogue_id: str) -> str:
+    return f"gap-report-{catalogue_id}.html"
+
+
+def _metric_row(m: MetricValue) -> MetricRow:
+    return MetricRow(key=m.key, value=fmt_number(m.value), step=m.step, valid=m.is_finite)
+
+
+def _text(ev: EvidenceSnapshot, key: str) -> str | None:
+    mv_tags = ev.model_version.tags if ev.model_version else {}
+    value = ev.run.tags.get(key) or mv_tags.get(key)
+    return value.strip() if value and value.strip() else None
+
+
+def _dataset_ref(ds: DatasetInput) -> DatasetRef:
+    return DatasetRef(name=ds.name, context=ds.context, digest=ds.digest,
+                      source_type=ds.source_type, sheet=dataset_sheet_path(ds))
+
+
+def framework_status(fw: FrameworkAssessment) -> FrameworkStatus:
+    return FrameworkStatus(
+        catalogue_id=fw.catalogue_id,
+        title=f"{fw.catalogue_title}",
+        counts=fw.counts,
+        total=len(fw.controls),
+        coverage_percent=f"{fw.coverage * 100:.0f}%",
+        report=gap_report_path(fw.catalogue_id),
+    )
+
+
+def build_model_card(ev: EvidenceSnapshot, assessment: Assessment) -> ModelCard:
+    run, mv = ev.run, ev.model_version
+    slices: dict[str, dict[str, dict[str, str]]] = {}
+    slice_metrics: list[str] = []
+    performance, groups = [], {}
+    for m in run.metrics:
+        if match := _SLICE.match(m.key):
+            attr, value, name = match["attr"], match["value"], match["metric"]
+            slices.setdefault(attr, {}).setdefault(value, {})[name] = fmt_number(m.value)
+            if name not in slice_metrics:
+                slice_metrics.append(name)
+        elif "/" in m.key:
+            groups.setdefault(m.key.split("/", 1)[0], []).append(_metric_row(m))
+        else:
+            performance.append(_metric_row(m))
+    by_context: dict[str, list[DatasetRef]] = {"training": [], "evaluation": [], "other": []}
+    for ds in run.datasets:
+        bucket = ds.context if ds.context in ("training", "evaluation") else "other"
+        by_context[bucket].append(_dataset_ref(ds))
+    details = (
+        Row(label="Name", value=mv.name if mv else run.run_name),
+        Row(label="Version", value=mv.version if mv else None),
+        Row(label="Aliases", value=", ".join(mv.aliases) if mv and mv.aliases else None),
+        Row(label="Task", value=_text(ev, "task")),
+        Row(label="Domain", value=_text(ev, "domain")),
+        Row(label="Owner", value=_text(ev, "owner")),
+        Row(label="Registered model", value=mv.registered_model_description if mv else None),
+        Row(label="Model type", value=run.params.get("model_type")),
+        Row(label="Created", value=mv.created.strftime("%Y-%m-%d %H:%M UTC") if mv and mv.created else None),
+    )
+    provenance = (
+        Row(label="Target", value=ev.target.uri),
+        Row(label="Tracking store", value=ev.provenance.tracking_uri),
+        Row(label="Run", value=f"runs:/{run.run_id}"),
+        Row(label="Experiment", value=f"{run.experiment_name} ({run.experiment_id})"),
+        Row(label="Model version", value=f"models:/{mv.name}/{mv.version}" if mv else None),
+        Row(label="Model source", value=mv.source if mv else None),
+        *(Row(label=f"Dataset {d.name} ({d.context or 'no context'})", value=f"digest {d.digest}")
+          for d in run.datasets),
+        Row(label="Evidence collected", value=ev.provenance.collected_at.strftime("%Y-%m-%d %H:%M:%S UTC")),
+        Row(label="Assessed as of", value=assessment.as_of.strftime("%Y-%m-%d %H:%M:%S UTC")),
+        Row(label="MLflow version", value=ev.provenance.mlflow_version),
+        Row(label="Evidence mapping", value=assessment.mapping_id),
+    )
+    return ModelCard(
+        details=details,
+        intended_use=_text(ev, "intended_use"),
+        out_of_scope_use=_text(ev, "out_of_scope_use"),
+        factors=_text(ev, "sensitive_attributes") or _text(ev, "factors"),
+        performance=tuple(performance),
+        metric_groups={k: tuple(v) for k, v in sorted(groups.items())},
+        slice_attributes={
+            attr: tuple(SliceRow(attribute=attr, value=v, metrics=ms) for v, ms in sorted(values.items()))
+            for attr, values in sorted(slices.items())
+        },
+        slice_metric_names=tuple(slice_metrics),
+        training_data=tuple(by_context["training"]),
+        evaluation_data=tuple(by_context["evaluation"]),
+        other_data=tuple(by_context["other"]),
+        ethical_considerations=_text(ev, "ethical_considerations"),
+        limitations=_text(ev, "limitations"),
+        recommendations=_text(ev, "recommendations"),
+        description=(mv.description if mv and mv.description else None) or run.description,
+        governance=tuple(framework_status(fw) for fw in assessment.frameworks),
+        provenance=provenance,
+        params=tuple(Row(label=k, value=v) for k, v in run.params.items()),
+        tags=tuple(Row(label=k, value=v) for k, v in run.tags.items()),
+    )
+
+
+def _columns(schema: str | None) -> tuple[tuple[SchemaColumn, ...], str | None]:
+    """Columns from an MLflow schema (``{"mlflow_colspec": [...]}``); else the raw text."""
+    if not schema:
+        return (), None
+    try:
+        parsed = json.loads(schema)
+        specs = parsed.get("mlflow_colspec") if isinstance(parsed, dict) else None
+        if isinstance(specs, list):
+            return tuple(
+                SchemaColumn(name=str(s.get("name", "")), type=str(s.get("type", "")),
+                             required=s.get("required") if isinstance(s.get("required"), bool) else None)
+                for s in specs if isinstance(s, dict)
+            ), None
+    except (ValueError, AttributeError):
+        pass
+    return (), schema
+
+
+def _profile(profile: str | None) -> tuple[Row, ...]:
+    if not profile:
+        return ()
+    try:
+        parsed = json.loads(profile)
+    except ValueError:
+        return (Row(label="profile", value=profile),)
+    if not isinstance(parsed, dict):
+        return (Row(label="profile", value=profile),)
+    return tuple(Row(label=str(k), value=json.dumps(v) if not isinstance(v, str) else v)
+                 for k, v in sorted(parsed.items()))
+
+
+def build_dataset_sheet(ds: DatasetInput) -> DatasetSheet:
+    columns, raw = _columns(ds.dataset_schema)
+    tag = ds.tags.get
+    sections = (
+        ("Motivation", (Row(label="Purpose of the dataset", value=tag("purpose")),
+                        Row(label="Created by", value=tag("creator")))),
+        ("Composition", (Row(label="What an instance represents", value=tag("instances")),
+                         Row(label="Label / target", value=tag("target")),
+                         Row(label="Sensitive attributes", value=tag("sensitive_attributes")))),
+        ("Collection process", (Row(label="How the data was collected", value=tag("collection")),)),
+        ("Preprocessing and labelling", (Row(label="Preprocessing", value=tag("preprocessing")),)),
+        ("Uses", (Row(label="Use in this model", value=ds.context),
+                  Row(label="Uses to avoid", value=tag("uses_to_avoid")))),
+        ("Distribution", (Row(label="Licence", value=tag("licence") or tag("license")),)),
+        ("Maintenance", (Row(label="Maintainer", value=tag("maintainer")),)),
+    )
+    return DatasetSheet(
+        name=ds.name, context=ds.context, digest=ds.digest, source_type=ds.source_type,
+        source=ds.source, columns=columns, schema_raw=raw, profile=_profile(ds.profile),
+        tags=tuple(Row(label=k, value=v) for k, v in sorted(ds.tags.items())),
+        sections=sections,
+    )
+
+
+def _view(result: ControlResult, catalogue: Catalogue) -> ControlView:
+    control = catalogue.control(result.control_id)
+    titles = tuple((g.title if g else gid) for gid in result.groups for g in [catalogue.group(gid)])
+    return ControlView(result=result, group_titles=titles,
+                       text=(control.text or control.title or control.summary or "") if control else "")
+
+
+def build_gap_report(fw: FrameworkAssessment, catalogue: Catalogue, mapping_id: str) -> GapReport:
+    views = [_view(r, catalogue) for r in fw.controls]
+    top = catalogue.top_groups()
+    by_group = []
+    for g in top:
+        members = [r for r in fw.controls if r.groups and r.groups[0] == g.id]
+        by_group.append(GroupStatus(
+            group_id=g.id, title=g.title,
+            counts={s.value: sum(1 for r in members if r.status is s) for s in ControlStatus},
+            total=len(members),
+        ))
+    rank = {ControlStatus.GAP: 0, ControlStatus.PARTIAL: 1}
+    gaps = sorted((v for v in views if v.result.status in rank), key=lambda v: rank[v.result.status])
+    return GapReport(
+        catalogue_id=catalogue.id, title=catalogue.title, version=catalogue.version,
+        publisher=catalogue.publisher, source_url=catalogue.source_url, licence=catalogue.licence,
+        control_label=catalogue.control_label, counts=fw.counts, total=len(fw.controls),
+        coverage_percent=f"{fw.coverage * 100:.0f}%", by_group=tuple(by_group),
+        gaps=tuple(gaps),
+        met=tuple(v for v in views if v.result.status is ControlStatus.MET),
+        not_assessed=tuple(v for v in views if v.result.status is ControlStatus.NOT_ASSESSED),
+        mapping_id=mapping_id,
+    )

@@ -1,0 +1,87 @@
+"""Jinja2 environment and HTML/Markdown rendering (layer: render; no weasyprint here).
+
+- Loader chain: a user's template folder first, then the built-in ``templates/``; the
+  built-in pages are also reachable as ``default:<name>`` so an override can extend one and
+  replace a single block.
+- Autoescape for every HTML template, ``StrictUndefined`` everywhere; data from MLflow is only
+  ever passed as context values, never compiled as a template.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from jinja2 import (
+    ChoiceLoader,
+    Environment,
+    FileSystemLoader,
+    PrefixLoader,
+    StrictUndefined,
+    pass_eval_context,
+)
+from markupsafe import Markup, escape
+
+from riskcards.resources import templates_dir
+
+NOT_PROVIDED = "Not provided"
+
+
+def _autoescape(name: str | None) -> bool:
+    return bool(name) and not str(name).endswith((".md.j2", ".md"))
+
+
+@pass_eval_context
+def _or_not_provided(eval_ctx: Any, value: Any) -> Any:
+    """The value, or an explicit "Not provided" when it is missing or blank."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        if eval_ctx.autoescape:
+            return Markup('<span class="np">') + NOT_PROVIDED + Markup("</span>")
+        return f"_{NOT_PROVIDED}_"
+    return value
+
+
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~])")
+
+
+def md_escape(value: Any) -> str:
+    """Make untrusted text inert in Markdown: no links, images, HTML or emphasis."""
+    text = " ".join(str(value).split())
+    return _MD_SPECIAL.sub(r"\\\1", text)
+
+
+def _paragraphs(value: str) -> Markup:
+    """Plain text with blank-line paragraphs, escaped, as <p> elements."""
+    parts = [p.strip() for p in re.split(r"\n\s*\n", value) if p.strip()]
+    return Markup("").join(Markup("<p>") + escape(p) + Markup("</p>") for p in parts)
+
+
+@cache
+def _environment(user_dir: str | None) -> Environment:
+    builtin = FileSystemLoader(str(templates_dir()))
+    loaders: list[Any] = [FileSystemLoader(user_dir)] if user_dir else []
+    loaders += [builtin, PrefixLoader({"default": builtin}, delimiter=":")]
+    env = Environment(
+        loader=ChoiceLoader(loaders),
+        autoescape=_autoescape,
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters["np"] = _or_not_provided
+    env.filters["md"] = md_escape
+    env.filters["paragraphs"] = _paragraphs
+    env.globals["NOT_PROVIDED"] = NOT_PROVIDED
+    return env
+
+
+def environment(user_templates: Path | None = None) -> Environment:
+    return _environment(str(user_templates) if user_templates else None)
+
+
+def render_template(name: str, user_templates: Path | None = None, **context: Any) -> str:
+    """Render one template with a context of typed views (see riskcards.render.documents)."""
+    return environment(user_templates).get_template(name).render(**context)

@@ -1,0 +1,111 @@
+"""Render every document of a release into in-memory bundle files (layer: render)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+
+from riskcards import __version__
+from riskcards.bundle import BundleFile
+from riskcards.models.assessment import Assessment
+from riskcards.models.catalogue import Catalogue
+from riskcards.models.evidence import EvidenceSnapshot
+from riskcards.render.documents import (
+    DocumentMeta,
+    ReleaseSummary,
+    build_dataset_sheet,
+    build_gap_report,
+    build_model_card,
+    dataset_sheet_path,
+    framework_status,
+    gap_report_path,
+)
+from riskcards.render.html import render_template
+
+MODEL_CARD = "model-card.html"
+EVIDENCE = "evidence.json"
+SUMMARY = "summary.md"
+
+
+def _meta(title: str, kind: str, ev: EvidenceSnapshot, assessment: Assessment) -> DocumentMeta:
+    return DocumentMeta(title=title, kind=kind, model=ev.target.display, target=ev.target.uri,
+                        as_of=assessment.as_of, riskcards_version=__version__)
+
+
+def _json(data: object) -> bytes:
+    return (json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n").encode()
+
+
+def render_release(
+    evidence: EvidenceSnapshot,
+    assessment: Assessment,
+    catalogues: Mapping[str, Catalogue],
+    *,
+    pdf: bool = True,
+    templates: Path | None = None,
+) -> list[BundleFile]:
+    """Every file of the bundle but the manifest: HTML (and PDF) documents, JSON, Markdown."""
+    html_docs: list[BundleFile] = []
+    model = evidence.target.display
+
+    card = build_model_card(evidence, assessment)
+    html_docs.append(BundleFile(
+        path=MODEL_CARD, kind="model-card", format="html",
+        content=render_template("model_card.html.j2", templates, card=card,
+                                meta=_meta(f"Model card: {model}", "Model card", evidence, assessment)).encode(),
+    ))
+    for ds in evidence.run.datasets:
+        sheet = build_dataset_sheet(ds)
+        html_docs.append(BundleFile(
+            path=dataset_sheet_path(ds), kind="dataset-sheet", format="html", dataset=ds.name,
+            content=render_template("dataset_sheet.html.j2", templates, sheet=sheet,
+                                    meta=_meta(f"Dataset sheet: {ds.name}", "Dataset sheet", evidence,
+                                               assessment)).encode(),
+        ))
+    reports = []
+    for fw in assessment.frameworks:
+        report = build_gap_report(fw, catalogues[fw.catalogue_id], assessment.mapping_id)
+        reports.append((fw, report))
+        html_docs.append(BundleFile(
+            path=gap_report_path(fw.catalogue_id), kind="gap-report", format="html",
+            framework=fw.catalogue_id,
+            content=render_template("gap_report.html.j2", templates, report=report,
+                                    meta=_meta(f"Gap report: {fw.catalogue_title}", "Gap report",
+                                               evidence, assessment)).encode(),
+        ))
+    files = list(html_docs)
+    if pdf:
+        from riskcards.render.pdf import html_to_pdf
+
+        files += [
+            BundleFile(path=d.path.removesuffix(".html") + ".pdf", kind=d.kind, format="pdf",
+                       framework=d.framework, dataset=d.dataset, content=html_to_pdf(d.content.decode()))
+            for d in html_docs
+        ]
+    for fw, _ in reports:
+        files.append(BundleFile(
+            path=gap_report_path(fw.catalogue_id).removesuffix(".html") + ".json", kind="gap-report",
+            format="json", framework=fw.catalogue_id,
+            content=_json({"as_of": assessment.as_of.isoformat(), "mapping": assessment.mapping_id,
+                           "target": evidence.target.uri, **fw.model_dump(mode="json")}),
+        ))
+    files.append(BundleFile(path=EVIDENCE, kind="evidence", format="json",
+                            content=(evidence.model_dump_json(indent=2) + "\n").encode()))
+    summary = ReleaseSummary(
+        frameworks=tuple(framework_status(fw) for fw in assessment.frameworks),
+        gaps=tuple((fw.catalogue_title, v) for fw, r in reports for v in r.gaps),
+        files=tuple(sorted(f.path for f in files)),
+        main=MODEL_CARD,
+    )
+    files.append(BundleFile(
+        path=SUMMARY, kind="summary", format="md",
+        content=render_template("summary.md.j2", templates, summary=summary,
+                                meta=_meta(f"Release summary: {model}", "Release summary", evidence,
+                                           assessment)).encode(),
+    ))
+    return files
+
+
+def all_pdfs(files: Sequence[BundleFile]) -> list[BundleFile]:
+    return [f for f in files if f.format == "pdf"]

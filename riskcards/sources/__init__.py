@@ -1,0 +1,1 @@
+"""Evidence sources (layer: sources). Only :mod:`.mlflow_source` imports mlflow, lazily."""
