@@ -21,6 +21,7 @@ from riskcards.models.assessment import Assessment
 from riskcards.models.bundle import InputFile, Manifest
 from riskcards.models.evidence import EvidenceSnapshot
 from riskcards.render.release import EVIDENCE, MODEL_CARD, render_release
+from riskcards.targets import parse_target
 from riskcards.yamlio import did_you_mean, format_path
 
 
@@ -66,6 +67,10 @@ def release(
 ) -> ReleaseResult:
     """Release a model version: every document, written atomically into ``out``."""
     check_destination(out)
+    if evidence_file is None:
+        if not target:
+            raise UsageError("give a TARGET (runs:/..., models:/...) or --evidence FILE")
+        parse_target(target)  # a malformed target is reported before anything else is read
     loaded = load_inputs(mapping_path=mapping)
     for fw in frameworks or ():
         if fw not in loaded.catalogues:
@@ -77,8 +82,7 @@ def release(
             raise UsageError(f"target {target!r} differs from the snapshot's {evidence.target.uri!r}")
         when = _as_of(as_of, evidence.provenance.collected_at)
     else:
-        if not target:
-            raise UsageError("give a TARGET (runs:/..., models:/...) or --evidence FILE")
+        assert target is not None
         from riskcards.sources.mlflow_source import collect, resolve_tracking_uri
 
         evidence = collect(target, resolve_tracking_uri(tracking_uri))

@@ -17,7 +17,7 @@ from typing import Any, TypeVar
 import click
 
 from riskcards import __version__
-from riskcards.errors import EXIT_USAGE, UserError
+from riskcards.errors import UserError
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -127,13 +127,9 @@ def _report(result: Any) -> None:
 
 
 def main() -> None:
-    try:
-        cli.main(standalone_mode=True)
-    except SystemExit:
-        raise
-    except click.exceptions.Exit as exc:  # pragma: no cover - click handles these itself
-        sys.exit(exc.exit_code)
+    """Console entry point. click exits 2 on usage errors, as documented."""
+    cli.main(prog_name="riskcards")
 
 
 if __name__ == "__main__":  # pragma: no cover
-    sys.exit(EXIT_USAGE if main() else 0)
+    main()

@@ -36,6 +36,7 @@ from riskcards.errors import OutputError
 
 if TYPE_CHECKING:
     import pandas as pd
+    from mlflow import MlflowClient
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
@@ -51,7 +52,6 @@ FEATURES = (
 )
 TARGET = "default"
 SENSITIVE_ATTRIBUTE = "sex"
-SLICE_ATTRIBUTES = ("sex", "age_band")
 AGE_BANDS = ("18-29", "30-44", "45-59", "60-plus")
 _AGE_BAND_EDGES = (30, 45, 60)
 
@@ -825,7 +825,9 @@ def _log_latency(model_uri: str, data: CreditData) -> None:
     mlflow.log_metric("latency/p95_ms_per_1k_rows", p95)
 
 
-def _describe_registered_model(client: Any, version: str, run_id: str, demo: TrainedDemo) -> None:
+def _describe_registered_model(
+    client: MlflowClient, version: str, run_id: str, demo: TrainedDemo
+) -> None:
     """What a team adds in the registry: descriptions, tags and the serving alias."""
     client.update_registered_model(MODEL_NAME, description=REGISTERED_MODEL_DESCRIPTION)
     for key, value in REGISTERED_MODEL_TAGS.items():

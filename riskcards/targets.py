@@ -63,8 +63,10 @@ def redact_uri(uri: str) -> str:
         parts = urlsplit(uri)
     except ValueError:
         return "<unparseable URI>"
-    netloc = parts.netloc.rpartition("@")[2] if "@" in parts.netloc else parts.netloc
-    query = "&".join(
-        q for q in parts.query.split("&") if q and not re.match(r"(?i)(token|password|key|secret|auth)", q)
-    )
-    return urlunsplit((parts.scheme, netloc, parts.path, query, ""))
+    secret = re.compile(r"(?i)^(token|access_token|password|passwd|key|api_key|secret|auth|sig)=")
+    query = [q for q in parts.query.split("&") if q]
+    kept = [q for q in query if not secret.match(q)]
+    if "@" not in parts.netloc and len(kept) == len(query):
+        return uri  # nothing to remove: keep the URI exactly as given (sqlite:////abs/path)
+    netloc = parts.netloc.rpartition("@")[2]
+    return urlunsplit((parts.scheme, netloc, parts.path, "&".join(kept), parts.fragment))

@@ -24,13 +24,25 @@ import types
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Annotated, Any, BinaryIO, Literal, TypeVar, Union, get_args, get_origin
+from typing import (
+    TYPE_CHECKING,
+    Annotated,
+    Any,
+    BinaryIO,
+    Literal,
+    TypeVar,
+    Union,
+    get_args,
+    get_origin,
+)
 
 import yaml
 from pydantic import BaseModel, ValidationError
-from pydantic_core import ErrorDetails
 
 from riskcards.errors import ConfigError, Issue
+
+if TYPE_CHECKING:
+    from pydantic_core import ErrorDetails
 
 __all__ = [
     "MAX_BYTES",
@@ -62,7 +74,6 @@ _MAP, _SEQ = _Y + "map", _Y + "seq"
 _SCALAR_TAGS = frozenset({_STR, _INT, _FLOAT, _BOOL, _NULL})
 # Implicitly resolved tags kept as the text the user wrote (see the module docstring).
 _KEEP_TEXT = frozenset({_Y + "timestamp", _Y + "value", _Y + "merge"})
-_MERGE = _Y + "merge"
 
 _RESOLVER: Any = yaml.resolver.Resolver()  # its methods are untyped in types-PyYAML
 _CONSTRUCTOR = yaml.constructor.SafeConstructor()

@@ -16,7 +16,12 @@ from datetime import datetime
 from pydantic import Field
 
 from riskcards.assess import fmt_number
-from riskcards.models.assessment import Assessment, ControlResult, ControlStatus, FrameworkAssessment
+from riskcards.models.assessment import (
+    Assessment,
+    ControlResult,
+    ControlStatus,
+    FrameworkAssessment,
+)
 from riskcards.models.base import Frozen
 from riskcards.models.catalogue import Catalogue
 from riskcards.models.evidence import DatasetInput, EvidenceSnapshot, MetricValue

@@ -43,13 +43,18 @@ def _or_not_provided(eval_ctx: Any, value: Any) -> Any:
     return value
 
 
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~])")
+# Characters that start Markdown constructs mid-line: code, emphasis, links and images,
+# raw HTML and autolinks, table cells, strikethrough. Newlines are folded to spaces, so
+# line-start constructs (headings, lists, quotes) cannot occur inside a value.
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|~])")
+_BARE_LINK = re.compile(r"(?i)(?<=[a-z0-9])(:)(?=//)|\b(www)(\.)")
 
 
 def md_escape(value: Any) -> str:
-    """Make untrusted text inert in Markdown: no links, images, HTML or emphasis."""
-    text = " ".join(str(value).split())
-    return _MD_SPECIAL.sub(r"\\\1", text)
+    """Make untrusted text inert in Markdown: no links, images, HTML, emphasis or cells."""
+    text = _MD_SPECIAL.sub(r"\\\1", " ".join(str(value).split()))
+    # GitHub and others turn bare URLs into links; an escaped ':' or '.' keeps them text.
+    return _BARE_LINK.sub(lambda m: "\\:" if m.group(1) else m.group(2) + "\\.", text)
 
 
 def _paragraphs(value: str) -> Markup:

@@ -133,7 +133,7 @@ def _model_version(client: MlflowClient, spec: TargetSpec) -> ModelVersionEviden
             if not _is_not_found(exc):
                 raise
             versions = sorted(
-                (mv.version for mv in client.search_model_versions(f"name='{_quote(spec.name)}'")),
+                (str(mv.version) for mv in client.search_model_versions(f"name='{_quote(spec.name)}'")),
                 key=int,
             )
             raise NotFound(

@@ -1,0 +1,135 @@
+"""End to end through the real CLI: the demo, its bundle, its PDFs read back, re-renders,
+and the target forms against the demo's local store."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from riskcards.assess import fmt_number
+from riskcards.bundle import verify_bundle
+from tests.integration_support import pdf_outline_titles, pdf_text, printed_paths, riskcards
+
+pytestmark = [pytest.mark.integration, pytest.mark.slow]
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    root = tmp_path_factory.mktemp("demo")
+    done = riskcards("demo", "--out", str(root / "out"), cwd=root)
+    assert done.returncode == 0, done.stderr
+    assert "Traceback" not in done.stderr
+    paths = printed_paths(done.stdout)
+    assert paths["bundle"] == root / "out" / "bundle"
+    assert paths["open"] == root / "out" / "bundle" / "model-card.html"
+    return {"root": root, "out": root / "out", "bundle": paths["bundle"]}
+
+
+def _manifest(bundle: Path) -> dict:  # type: ignore[type-arg]
+    return json.loads((bundle / "manifest.json").read_text())
+
+
+def test_bundle_contract(demo: dict[str, Path]) -> None:
+    bundle = demo["bundle"]
+    manifest = _manifest(bundle)
+    assert verify_bundle(bundle) == []
+    kinds = {(f["kind"], f["format"]) for f in manifest["files"]}
+    assert kinds == {("model-card", "html"), ("model-card", "pdf"), ("dataset-sheet", "html"),
+                     ("dataset-sheet", "pdf"), ("gap-report", "html"), ("gap-report", "pdf"),
+                     ("gap-report", "json"), ("evidence", "json"), ("summary", "md")}
+    assert {f["framework"] for f in manifest["files"] if f["kind"] == "gap-report"} == {"nist-ai-rmf"}
+    sheets = [f for f in manifest["files"] if f["kind"] == "dataset-sheet" and f["format"] == "pdf"]
+    assert sorted(f["dataset"] for f in sheets) == ["credit-eval", "credit-train"]
+    assert manifest["target"] == "models:/credit-risk@champion"
+    assert manifest["main"] == "model-card.html"
+    roles = {i["role"] for i in manifest["inputs"]}
+    assert roles == {"catalogue", "mapping", "evidence"}
+    assert any(i["name"] == "frameworks/catalogues/nist-ai-rmf-1.0.yaml" for i in manifest["inputs"])
+    assert all(len(i["sha256"]) == 64 for i in manifest["inputs"])
+
+
+def test_pdfs_read_back(demo: dict[str, Path]) -> None:
+    bundle = demo["bundle"]
+    evidence = json.loads((bundle / "evidence.json").read_text())
+    roc_auc = next(m["value"] for m in evidence["run"]["metrics"] if m["key"] == "roc_auc")
+    card = pdf_text(bundle / "model-card.pdf")
+    assert "credit-risk" in card
+    assert fmt_number(roc_auc) in card
+    assert "Not provided" in card  # out-of-scope use was not logged
+    report = pdf_text(bundle / "gap-report-nist-ai-rmf.pdf")
+    assert "MEASURE 2.11" in report and "GOVERN 1.1" in report
+    assert "Page 1 of" in report
+    outline = pdf_outline_titles(bundle / "gap-report-nist-ai-rmf.pdf")
+    assert "Summary" in " ".join(outline) and any("MEASURE 2.11" in t for t in outline)
+    for sheet in bundle.glob("datasets/*.pdf"):
+        assert "Dataset sheet" in pdf_text(sheet)
+
+
+def test_demo_shows_real_gaps(demo: dict[str, Path]) -> None:
+    report = json.loads((demo["bundle"] / "gap-report-nist-ai-rmf.json").read_text())
+    status = {c["control_id"]: c["status"] for c in report["controls"]}
+    assert status["MEASURE 2.11"] == "gap"  # the demo's demographic parity difference is > 0.10
+    assert status["MEASURE 2.7"] == "gap"  # FGSM accuracy < 0.70
+    assert status["MAP 3.3"] == "gap"  # no out-of-scope use documented
+    assert status["MAP 1.1"] == "met"
+    assert status["GOVERN 1.1"] == "not_assessed"
+    summary = (demo["bundle"] / "summary.md").read_text()
+    assert "MEASURE 2\\.11" in summary or "MEASURE 2.11" in summary
+
+
+def test_snapshot_rerender_is_byte_identical(demo: dict[str, Path], tmp_path: Path) -> None:
+    bundle = demo["bundle"]
+    snapshot = tmp_path / "evidence.json"
+    shutil.copy(bundle / "evidence.json", snapshot)
+    as_of = _manifest(bundle)["as_of"]
+    done = riskcards("release", "--evidence", str(snapshot), "--as-of", as_of, "--out", str(tmp_path / "again"),
+                     cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    first = {f["path"]: f["sha256"] for f in _manifest(bundle)["files"]}
+    second = {f["path"]: f["sha256"] for f in _manifest(tmp_path / "again")["files"]}
+    assert first == second  # HTML, JSON, Markdown and (same machine) PDF
+    assert (tmp_path / "again" / "manifest.json").read_bytes() == (bundle / "manifest.json").read_bytes()
+
+
+@pytest.mark.parametrize("form", ["version", "run", "alias"])
+def test_target_forms_against_the_local_store(demo: dict[str, Path], tmp_path: Path, form: str) -> None:
+    evidence = json.loads((demo["bundle"] / "evidence.json").read_text())
+    target = {"version": "models:/credit-risk/1", "run": f"runs:/{evidence['run']['run_id']}",
+              "alias": "models:/credit-risk@champion"}[form]
+    uri = f"sqlite:///{demo['out'] / 'mlflow' / 'mlflow.db'}"
+    done = riskcards("release", target, "--no-pdf", "--out", str(tmp_path / "b"), cwd=tmp_path,
+                     MLFLOW_TRACKING_URI=uri)
+    assert done.returncode == 0, done.stderr
+    written = json.loads((tmp_path / "b" / "evidence.json").read_text())
+    assert written["target"]["uri"] == target
+    assert written["run"]["run_id"] == evidence["run"]["run_id"]
+    assert (written["model_version"] is None) == (form == "run")
+
+
+@pytest.mark.parametrize(
+    ("target", "words"),
+    [("models:/credit-risk@champoin", ["no alias 'champoin'", "did you mean 'champion'"]),
+     ("models:/credit-risc/1", ["no registered model 'credit-risc'", "did you mean 'credit-risk'"]),
+     ("models:/credit-risk/9", ["no version 9", "versions: 1"]),
+     ("runs:/0123456789abcdef0123456789abcdef", ["no run '0123456789abcdef0123456789abcdef'"])],
+)
+def test_not_found_exits_3_with_near_matches(demo: dict[str, Path], tmp_path: Path, target: str,
+                                             words: list[str]) -> None:
+    uri = f"sqlite:///{demo['out'] / 'mlflow' / 'mlflow.db'}"
+    done = riskcards("release", target, "--tracking-uri", uri, "--out", str(tmp_path / "b"), cwd=tmp_path)
+    assert done.returncode == 3, done.stderr
+    assert "Traceback" not in done.stderr
+    assert done.stderr.startswith("riskcards: error:")
+    for w in words:
+        assert w in done.stderr
+    assert not (tmp_path / "b").exists()
+
+
+def test_demo_is_rerunnable(demo: dict[str, Path]) -> None:
+    done = riskcards("demo", "--out", str(demo["out"]), "--no-pdf", cwd=demo["root"])
+    assert done.returncode == 0, done.stderr
+    assert verify_bundle(demo["bundle"]) == []
+    assert not list((demo["out"] / "bundle").glob("*.pdf"))  # the new bundle replaced the old one
