@@ -18,6 +18,7 @@ import click
 
 from riskcards import __version__
 from riskcards.errors import UserError
+from riskcards.targets import scrub
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -27,7 +28,8 @@ def _run(action: Callable[[], Any]) -> Any:
     try:
         return action()
     except UserError as exc:
-        click.echo(f"riskcards: error: {exc}", err=True)
+        # messages never carry credentials; scrub anyway in case a dependency echoed a URL
+        click.echo(f"riskcards: error: {scrub(str(exc))}", err=True)
         sys.exit(exc.exit_code)
     except KeyboardInterrupt:
         click.echo("riskcards: interrupted; nothing was written", err=True)

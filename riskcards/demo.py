@@ -629,16 +629,16 @@ def _isolated_mlflow(tracking_uri: str) -> Iterator[None]:
     import mlflow
 
     saved_environment = {k: v for k, v in os.environ.items() if _is_mlflow_variable(k)}
-    for name in saved_environment:
-        del os.environ[name]
-    os.environ["MLFLOW_DISABLE_TELEMETRY"] = "true"
-    # Without the environment, "set" means set with mlflow.set_tracking_uri by the caller.
-    is_set = mlflow.is_tracking_uri_set()  # type: ignore[no-untyped-call]
-    saved_tracking_uri = mlflow.get_tracking_uri() if is_set else None
-    saved_registry_uri = None
+    saved_tracking_uri = saved_registry_uri = None
     logger = logging.getLogger("mlflow")
     saved_level = logger.level
     try:
+        for name in saved_environment:
+            del os.environ[name]
+        os.environ["MLFLOW_DISABLE_TELEMETRY"] = "true"
+        # Without the environment, "set" means set with mlflow.set_tracking_uri by the caller.
+        if mlflow.is_tracking_uri_set():  # type: ignore[no-untyped-call]
+            saved_tracking_uri = mlflow.get_tracking_uri()
         # set_tracking_uri also exports MLFLOW_TRACKING_URI; the environment is restored last
         mlflow.set_tracking_uri(tracking_uri)
         if mlflow.get_registry_uri() != tracking_uri:  # the caller set one explicitly
@@ -675,9 +675,7 @@ def _without_registry_chatter() -> Iterator[None]:
 
 def _frame(data: CreditData) -> pd.DataFrame:
     """The applications as a table: features, attributes and the label."""
-    import pandas as pd
-
-    frame = pd.DataFrame(data.features, columns=list(FEATURES))
+    frame = _model_input(data)
     frame["num_late_payments"] = frame["num_late_payments"].astype("int64")
     frame["sex"] = data.sex
     frame["age_band"] = data.age_band

@@ -70,3 +70,12 @@ def redact_uri(uri: str) -> str:
         return uri  # nothing to remove: keep the URI exactly as given (sqlite:////abs/path)
     netloc = parts.netloc.rpartition("@")[2]
     return urlunsplit((parts.scheme, netloc, parts.path, "&".join(kept), parts.fragment))
+
+
+_USERINFO = re.compile(r"(?i)\b([a-z][a-z0-9+.-]*://)[^/\s@]+@")
+_SECRET_PARAM = re.compile(r"(?i)\b(token|access_token|password|passwd|api_key|secret|sig)=[^&\s]+")
+
+
+def scrub(text: str) -> str:
+    """Remove credentials from free text (URLs with user:password@, token=... parameters)."""
+    return _SECRET_PARAM.sub(r"\1=<redacted>", _USERINFO.sub(r"\1", text))

@@ -17,6 +17,7 @@ from pypdf import PdfReader
 
 def clean_env(**extra: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("MLFLOW_")}
+    env["MLFLOW_DISABLE_TELEMETRY"] = "true"  # the test server must not call out either
     env.update(extra)
     return env
 

@@ -42,3 +42,10 @@ def test_bad_targets_say_what_is_accepted(uri: str, words: str) -> None:
 def test_redaction(uri: str, safe: str) -> None:
     assert redact_uri(uri) == safe
     assert "s3cret" not in redact_uri(uri)
+
+
+def test_scrub_free_text() -> None:
+    from riskcards.targets import scrub
+
+    text = "API request to https://bob:hunter2@h:5000/api?token=abc&x=1 failed"
+    assert scrub(text) == "API request to https://h:5000/api?token=<redacted>&x=1 failed"

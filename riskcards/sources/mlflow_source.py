@@ -37,7 +37,7 @@ from riskcards.models.evidence import (
     RunEvidence,
     Target,
 )
-from riskcards.targets import TargetSpec, parse_target, redact_uri
+from riskcards.targets import TargetSpec, parse_target, redact_uri, scrub
 
 if TYPE_CHECKING:
     from mlflow import MlflowClient
@@ -278,7 +278,7 @@ def _translate_errors(spec: TargetSpec, safe_uri: str) -> Iterator[None]:
             raise NotFound(f"{spec.uri} not found at {safe_uri}: {_first_line(text)}") from None
         if _is_connection_problem(exc):
             raise SourceUnavailable(
-                f"cannot reach the MLflow tracking server at {safe_uri}: {_first_line(text)}"
+                f"cannot reach the MLflow tracking server at {safe_uri}: {_root_cause(exc)}"
             ) from None
         if code:
             raise EvidenceSourceError(
@@ -306,16 +306,28 @@ def _chain(exc: BaseException) -> Iterator[BaseException]:
 
 
 def _first_line(text: str) -> str:
+    """The first line of an MLflow message, without credentials (MLflow echoes request URLs)."""
     line = text.strip().splitlines()[0] if text.strip() else "no detail"
-    # MLflow sometimes echoes the request URL; never let credentials through.
-    return redact_uri(line) if "://" in line and "@" in line else line[:300]
+    return scrub(line)[:300]
+
+
+def _root_cause(exc: BaseException) -> str:
+    """The innermost reason, e.g. 'Connection refused', without URLs or credentials."""
+    text = str(exc)
+    for marker in ("Connection refused", "Name or service not known", "timed out",
+                   "Temporary failure in name resolution", "No route to host"):
+        if marker in text:
+            return marker
+    return type(exc).__name__
 
 
 @contextlib.contextmanager
 def _http_limits(deadline_seconds: float) -> Iterator[None]:
-    """Bound MLflow's HTTP retries: its defaults can wait for more than ten minutes."""
+    """Bound MLflow's HTTP retries (its defaults can wait for more than ten minutes), and turn
+    off MLflow 3's usage telemetry, which would otherwise call out to the internet."""
     per_request = max(1.0, min(15.0, deadline_seconds / 4))
     settings = {
+        "MLFLOW_DISABLE_TELEMETRY": "true",
         "MLFLOW_HTTP_REQUEST_TIMEOUT": str(int(per_request)),
         "MLFLOW_HTTP_REQUEST_MAX_RETRIES": "2",
         "MLFLOW_HTTP_REQUEST_BACKOFF_FACTOR": "1",
