@@ -64,6 +64,7 @@ def release(
     frameworks: Sequence[str] | None = None,
     pdf: bool = True,
     templates: Path | None = None,
+    extra_dirs: Sequence[Path] = (),
 ) -> ReleaseResult:
     """Release a model version: every document, written atomically into ``out``."""
     check_destination(out)
@@ -71,7 +72,7 @@ def release(
         if not target:
             raise UsageError("give a TARGET (runs:/..., models:/...) or --evidence FILE")
         parse_target(target)  # a malformed target is reported before anything else is read
-    loaded = load_inputs(mapping_path=mapping)
+    loaded = load_inputs(mapping_path=mapping, extra_dirs=extra_dirs)
     for fw in frameworks or ():
         if fw not in loaded.catalogues:
             raise UsageError(f"unknown framework {fw!r}" + did_you_mean(fw, loaded.catalogues)
@@ -115,6 +116,7 @@ def demo(
     frameworks: Sequence[str] | None = None,
     pdf: bool = True,
     templates: Path | None = None,
+    extra_dirs: Sequence[Path] = (),
     progress: Callable[[str], None] = lambda _msg: None,
 ) -> DemoResult:
     """Log the demo model into a fresh store under ``out``, then release it into out/bundle."""
@@ -125,7 +127,8 @@ def demo(
     model_uri = f"models:/{logged.model_name}@{logged.alias}"
     progress(f"releasing {model_uri} ...")
     result = release(model_uri, out=out / "bundle", tracking_uri=logged.tracking_uri, as_of=as_of,
-                     mapping=mapping, frameworks=frameworks, pdf=pdf, templates=templates)
+                     mapping=mapping, frameworks=frameworks, pdf=pdf, templates=templates,
+                     extra_dirs=extra_dirs)
     return DemoResult(out=result.out, main=result.main, manifest=result.manifest,
                       assessment=result.assessment, tracking_uri=logged.tracking_uri,
                       model_uri=model_uri)

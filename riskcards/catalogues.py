@@ -1,24 +1,43 @@
-"""Load catalogues, crosswalks and evidence mappings from YAML (layer: loading).
+"""Load catalogues, extensions, crosswalks and evidence mappings from YAML (layer: loading).
 
-Everything is validated before anything else runs: a problem in any file is reported with
-``file:line:col``, every problem at once.
+Everything is validated before anything else runs, and every problem of every file is
+reported at once with ``file:line:col``: first the structure (pydantic, via
+:func:`riskcards.yamlio.validate`), then the references between IDs (duplicates, unknown
+groups, parents, controls, catalogues), with "did you mean" for near misses.
+
+A folder of YAML files (the built-in ``frameworks/`` or an organisation's own) is read by
+content, whatever its layout: a file with ``extends:`` adds controls to an existing
+catalogue, one with ``pairs:`` is a crosswalk, one with ``checks:`` an evidence mapping,
+one with ``controls:`` a catalogue.
 """
 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Literal
 
 from riskcards.errors import ConfigError, Issue
 from riskcards.models.bundle import InputFile
-from riskcards.models.catalogue import Catalogue, Crosswalk
+from riskcards.models.catalogue import Catalogue, CatalogueExtension, Control, Crosswalk
 from riskcards.models.mapping import EvidenceMapping
 from riskcards.resources import frameworks_dir
 from riskcards.yamlio import YamlDocument, did_you_mean, load_yaml, validate
 
 DEFAULT_MAPPING = "riskcards-default"
+FileKind = Literal["catalogue", "extension", "crosswalk", "mapping"]
+
+
+@dataclass(frozen=True)
+class Library:
+    """Every catalogue (with extensions merged in) and crosswalk, and the files read."""
+
+    catalogues: dict[str, Catalogue]
+    crosswalks: tuple[Crosswalk, ...]
+    files: tuple[InputFile, ...]
+    mappings: tuple[Path, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -26,6 +45,7 @@ class Loaded:
     """The validated static inputs of a release, with the hash of every file read."""
 
     catalogues: dict[str, Catalogue]
+    crosswalks: tuple[Crosswalk, ...]
     mapping: EvidenceMapping
     inputs: tuple[InputFile, ...]
 
@@ -34,59 +54,271 @@ def sha256_file(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def _display(path: Path) -> str:
-    """A short, stable name for a file: relative to the built-in folder when inside it."""
+def display_name(path: Path) -> str:
+    """A short, stable name for a file: ``frameworks/...`` when built in, else as given."""
     try:
         return "frameworks/" + path.resolve().relative_to(frameworks_dir().resolve()).as_posix()
     except ValueError:
         return str(path)
 
 
+def yaml_files(folder: Path) -> tuple[Path, ...]:
+    return tuple(sorted(p for p in folder.rglob("*.yaml") if p.is_file()))
+
+
+def classify(doc: YamlDocument) -> FileKind:
+    data = doc.data
+    if isinstance(data, dict):
+        if "extends" in data:
+            return "extension"
+        if "pairs" in data:
+            return "crosswalk"
+        if "checks" in data:
+            return "mapping"
+        if "controls" in data:
+            return "catalogue"
+    raise ConfigError(
+        f"{doc.file}: not a riskcards file",
+        [doc.issue((), "expected a mapping with 'controls' (catalogue), 'extends' (extension), "
+                       "'pairs' (crosswalk) or 'checks' (evidence mapping)")],
+    )
+
+
+# --- consistency checks, with positions ---------------------------------------------------
+
+
+def _duplicates(doc: YamlDocument, items: Sequence[str], path: str, what: str) -> list[Issue]:
+    first: dict[str, int] = {}
+    issues = []
+    for i, ident in enumerate(items):
+        if ident in first:
+            line, _ = doc.locate((path, first[ident], "id"))
+            issues.append(doc.issue((path, i, "id"), f"duplicate {what} id {ident!r} (first at line {line})"))
+        else:
+            first[ident] = i
+    return issues
+
+
+def _catalogue_issues(doc: YamlDocument, cat: Catalogue | CatalogueExtension,
+                      base: Catalogue | None = None) -> list[Issue]:
+    """Duplicate ids, alias clashes, unknown groups, parents and refined controls."""
+    base_groups = [g.id for g in base.groups] if base else []
+    base_controls = [c.id for c in base.controls] if base else []
+    group_ids = [g.id for g in cat.groups]
+    issues = _duplicates(doc, group_ids, "groups", "group")
+    issues += _duplicates(doc, [c.id for c in cat.controls], "controls", "control")
+    known_groups = set(group_ids) | set(base_groups)
+    for i, g in enumerate(cat.groups):
+        if g.id in base_groups:
+            issues.append(doc.issue(("groups", i, "id"), f"group {g.id!r} already exists in {base.id}"))  # type: ignore[union-attr]
+        if g.parent is not None and g.parent not in known_groups:
+            issues.append(doc.issue(("groups", i, "parent"),
+                                    f"unknown parent group {g.parent!r}" + did_you_mean(g.parent, known_groups)))
+    issues += _cycles(doc, cat)
+    # every id and alias -> (who owns it, its control id); None owner = the base catalogue
+    owner: dict[str, tuple[int | None, str]] = {}
+    for c in base.controls if base else ():
+        owner.update({ident: (None, c.id) for ident in (c.id, *c.aliases)})
+    for i, c in enumerate(cat.controls):
+        if c.group not in known_groups:
+            issues.append(doc.issue(("controls", i, "group"),
+                                    f"unknown group {c.group!r}" + did_you_mean(c.group, known_groups)))
+        for j, ident in enumerate((c.id, *c.aliases)):
+            at = ("controls", i, "id") if j == 0 else ("controls", i, "aliases", j - 1)
+            holder = owner.get(ident)
+            same_file_duplicate = j == 0 and holder is not None and holder[0] is not None
+            if holder is not None and holder[0] != i and not same_file_duplicate:
+                where = f" of {base.id}" if holder[0] is None and base else ""
+                issues.append(doc.issue(at, f"{ident!r} is already used by control {holder[1]!r}{where}"))
+            owner.setdefault(ident, (i, c.id))
+        for j, ref in enumerate(c.refines):
+            if ref not in owner:
+                issues.append(doc.issue(("controls", i, "refines", j),
+                                        f"refines unknown control {ref!r}" + did_you_mean(ref, owner)))
+    return issues
+
+
+def _cycles(doc: YamlDocument, cat: Catalogue | CatalogueExtension) -> list[Issue]:
+    parent = {g.id: g.parent for g in cat.groups}
+    issues = []
+    for i, g in enumerate(cat.groups):
+        seen, current = {g.id}, g.parent
+        while current is not None and current in parent:
+            if current in seen:
+                issues.append(doc.issue(("groups", i, "parent"), f"group {g.id!r} is its own ancestor"))
+                break
+            seen.add(current)
+            current = parent[current]
+    return issues
+
+
+def _raise(issues: list[Issue], what: str) -> None:
+    if issues:
+        issues.sort(key=lambda i: (i.file, i.line or 0, i.col or 0))
+        raise ConfigError(f"{len(issues)} problem(s) in {what}", issues)
+
+
+# --- loading ------------------------------------------------------------------------------
+
+
 def load_catalogue(path: Path) -> Catalogue:
-    return validate(load_yaml(path, display=_display(path)), Catalogue, what="catalogue")
+    """Load and check one self-standing catalogue file."""
+    doc = load_yaml(path, display=display_name(path))
+    cat = validate(doc, Catalogue, what="catalogue")
+    _raise(_catalogue_issues(doc, cat), doc.file)
+    return cat
 
 
 def load_crosswalk(path: Path) -> Crosswalk:
-    return validate(load_yaml(path, display=_display(path)), Crosswalk, what="crosswalk")
+    return validate(load_yaml(path, display=display_name(path)), Crosswalk, what="crosswalk")
 
 
-def builtin_files(kind: str) -> tuple[Path, ...]:
-    """The built-in YAML files of one kind: ``catalogues``, ``crosswalks`` or ``mappings``."""
-    folder = frameworks_dir() / kind
-    return tuple(sorted(folder.glob("*.yaml"))) if folder.is_dir() else ()
+def load_library(extra_dirs: Sequence[Path] = (), *, builtin: bool = True) -> Library:
+    """Read the built-in frameworks/ and any extra folders: every problem reported at once."""
+    paths = [*(yaml_files(frameworks_dir()) if builtin else ()),
+             *(p for d in extra_dirs for p in _folder_files(d))]
+    return library_from_files(paths)
 
 
-def load_catalogues(paths: Iterable[Path]) -> dict[str, Catalogue]:
-    """Load catalogue files; every error of every file is reported together."""
-    found: dict[str, Catalogue] = {}
-    where: dict[str, Path] = {}
+def _folder_files(folder: Path) -> tuple[Path, ...]:
+    if not folder.is_dir():
+        raise ConfigError(f"frameworks folder {folder} does not exist or is not a folder")
+    return yaml_files(folder)
+
+
+def library_from_files(paths: Iterable[Path]) -> Library:
+    docs: dict[FileKind, list[YamlDocument]] = {"catalogue": [], "extension": [], "crosswalk": [],
+                                                "mapping": []}
     issues: list[Issue] = []
+    files: list[InputFile] = []
+    mappings: list[Path] = []
     for path in paths:
         try:
-            cat = load_catalogue(path)
+            doc = load_yaml(path, display=display_name(path))
+            kind = classify(doc)
         except ConfigError as exc:
-            issues.extend(exc.issues or [Issue(_display(path), None, None, "", str(exc))])
+            issues.extend(exc.issues or [Issue(display_name(path), None, None, "", str(exc))])
             continue
+        docs[kind].append(doc)
+        if kind == "mapping":
+            mappings.append(path)
+        else:
+            files.append(InputFile(role="crosswalk" if kind == "crosswalk" else "catalogue",
+                                   name=doc.file, sha256=sha256_file(path)))
+    catalogues = _catalogues(docs["catalogue"], issues)
+    _extend(catalogues, docs["extension"], issues)
+    crosswalks = []
+    for doc in docs["crosswalk"]:
+        try:
+            cw = validate(doc, Crosswalk, what="crosswalk")
+        except ConfigError as exc:
+            issues.extend(exc.issues)
+            continue
+        issues += crosswalk_issues(doc, cw, catalogues)
+        crosswalks.append(cw)
+    _raise(issues, "the frameworks")
+    return Library(catalogues=catalogues, crosswalks=tuple(crosswalks), files=tuple(files),
+                   mappings=tuple(mappings))
+
+
+def _catalogues(docs: Sequence[YamlDocument], issues: list[Issue]) -> dict[str, Catalogue]:
+    found: dict[str, Catalogue] = {}
+    where: dict[str, str] = {}
+    for doc in docs:
+        try:
+            cat = validate(doc, Catalogue, what="catalogue")
+        except ConfigError as exc:
+            issues.extend(exc.issues)
+            continue
+        problems = _catalogue_issues(doc, cat)
         if cat.id in found:
-            issues.append(
-                Issue(_display(path), None, None, "id",
-                      f"catalogue id {cat.id!r} is already defined in {_display(where[cat.id])}")
-            )
-            continue
-        found[cat.id], where[cat.id] = cat, path
-    if issues:
-        raise ConfigError(f"{len(issues)} problem(s) in the catalogues", issues)
+            problems.append(doc.issue(("id",), f"catalogue id {cat.id!r} is already defined in {where[cat.id]}"))
+        issues.extend(problems)
+        if not problems:
+            found[cat.id], where[cat.id] = cat, doc.file
     return found
 
 
-def load_mapping(path: Path, catalogues: dict[str, Catalogue]) -> EvidenceMapping:
+def _extend(catalogues: dict[str, Catalogue], docs: Sequence[YamlDocument], issues: list[Issue]) -> None:
+    for doc in docs:
+        try:
+            ext = validate(doc, CatalogueExtension, what="catalogue extension")
+        except ConfigError as exc:
+            issues.extend(exc.issues)
+            continue
+        base = catalogues.get(ext.extends)
+        if base is None:
+            issues.append(doc.issue(("extends",), f"unknown catalogue {ext.extends!r}"
+                                    + did_you_mean(ext.extends, catalogues)))
+            continue
+        problems = _catalogue_issues(doc, ext, base)
+        issues.extend(problems)
+        if not problems:
+            added = tuple(c.model_copy(update={"origin": ext.id}) for c in ext.controls)
+            catalogues[base.id] = base.model_copy(
+                update={"groups": base.groups + ext.groups, "controls": base.controls + added})
+
+
+def _resolve(cat: Catalogue, ident: str) -> str | None:
+    """The canonical id of a control or group, or None."""
+    control = cat.control(ident)
+    if control is not None:
+        return control.id
+    return ident if cat.group(ident) is not None else None
+
+
+def crosswalk_issues(doc: YamlDocument, cw: Crosswalk, catalogues: Mapping[str, Catalogue]) -> list[Issue]:
+    """Every ID on both sides of a crosswalk must exist (as a control or a group)."""
+    issues = []
+    sides = (("source_catalogue", cw.source_catalogue, "source"),
+             ("target_catalogue", cw.target_catalogue, "target"))
+    for key, cat_id, _ in sides:
+        if cat_id not in catalogues:
+            issues.append(doc.issue((key,), f"unknown catalogue {cat_id!r}" + did_you_mean(cat_id, catalogues)))
+    if issues:
+        return issues
+    for i, pair in enumerate(cw.pairs):
+        for _, cat_id, side in sides:
+            cat = catalogues[cat_id]
+            ident = getattr(pair, side)
+            if _resolve(cat, ident) is None:
+                choices = [c.id for c in cat.controls] + [g.id for g in cat.groups]
+                issues.append(doc.issue(("pairs", i, side), f"unknown {cat_id} id {ident!r}"
+                                        + did_you_mean(ident, choices)))
+    return issues
+
+
+@dataclass(frozen=True)
+class Coverage:
+    catalogue_id: str
+    covered: tuple[str, ...]
+    total: int
+
+    @property
+    def percent(self) -> float:
+        return 100.0 * len(self.covered) / self.total if self.total else 0.0
+
+
+def crosswalk_coverage(cw: Crosswalk, catalogues: Mapping[str, Catalogue]) -> tuple[Coverage, Coverage]:
+    """How many controls of each side appear in at least one pair (groups count their controls)."""
+    result = []
+    for cat_id, side in ((cw.source_catalogue, "source"), (cw.target_catalogue, "target")):
+        cat = catalogues[cat_id]
+        named = {_resolve(cat, getattr(p, side)) for p in cw.pairs}
+        covered = [c.id for c in cat.controls
+                   if c.id in named or any(g.id in named for g in cat.ancestry(c))]
+        result.append(Coverage(catalogue_id=cat_id, covered=tuple(covered), total=len(cat.controls)))
+    return result[0], result[1]
+
+
+def load_mapping(path: Path, catalogues: Mapping[str, Catalogue]) -> EvidenceMapping:
     """Load an evidence mapping and check that every control it names exists.
 
     Control IDs may be written as aliases (``GV-1.1``); they are stored in canonical form.
     """
-    doc = load_yaml(path, display=_display(path))
+    doc = load_yaml(path, display=display_name(path))
     mapping = validate(doc, EvidenceMapping, what="evidence mapping")
-    issues: list[Issue] = []
+    issues = _duplicates(doc, [c.id for c in mapping.checks], "checks", "check")
     canonical_checks = []
     for i, check in enumerate(mapping.checks):
         bound: dict[str, tuple[str, ...]] = {}
@@ -100,37 +332,64 @@ def load_mapping(path: Path, catalogues: dict[str, Catalogue]) -> EvidenceMappin
             for j, control_id in enumerate(control_ids):
                 control = cat.control(control_id)
                 if control is None:
-                    issues.append(_unknown_control(doc, (i, cat_id, j), control_id, cat))
+                    issues.append(_unknown_control(doc, ("checks", i, "controls", cat_id, j), control_id, cat))
                 else:
                     ids.append(control.id)
             bound[cat_id] = tuple(dict.fromkeys(ids))
         canonical_checks.append(check.model_copy(update={"controls": bound}))
-    if issues:
-        raise ConfigError(f"{len(issues)} problem(s) in {doc.file}", issues)
+    _raise(issues, doc.file)
     return mapping.model_copy(update={"checks": tuple(canonical_checks)})
 
 
-def _unknown_control(doc: YamlDocument, at: tuple[int, str, int], control_id: str,
-                     cat: Catalogue) -> Issue:
-    i, cat_id, j = at
-    choices = [c.id for c in cat.controls]
-    return doc.issue(("checks", i, "controls", cat_id, j),
-                     f"unknown control {control_id!r} in {cat_id}" + did_you_mean(control_id, choices))
+def _unknown_control(doc: YamlDocument, at: tuple[str | int, ...], control_id: str, cat: Catalogue) -> Issue:
+    choices = [c.id for c in cat.controls] + [a for c in cat.controls for a in c.aliases]
+    return doc.issue(at, f"unknown control {control_id!r} in {cat.id}" + did_you_mean(control_id, choices))
 
 
-def load_inputs(
-    *,
-    mapping_path: Path | None = None,
-    catalogue_paths: Sequence[Path] | None = None,
-) -> Loaded:
-    """Load the built-in (or given) catalogues and the evidence mapping, all validated."""
-    cat_paths = tuple(catalogue_paths) if catalogue_paths is not None else builtin_files("catalogues")
-    catalogues = load_catalogues(cat_paths)
+def load_inputs(*, mapping_path: Path | None = None, extra_dirs: Sequence[Path] = ()) -> Loaded:
+    """Load the built-in (and organisation) frameworks and the evidence mapping, validated."""
+    library = load_library(extra_dirs)
     if mapping_path is None:
         mapping_path = frameworks_dir() / "mappings" / f"{DEFAULT_MAPPING}.yaml"
-    mapping = load_mapping(mapping_path, catalogues)
-    inputs = (
-        *(InputFile(role="catalogue", name=_display(p), sha256=sha256_file(p)) for p in cat_paths),
-        InputFile(role="mapping", name=_display(mapping_path), sha256=sha256_file(mapping_path)),
-    )
-    return Loaded(catalogues=catalogues, mapping=mapping, inputs=inputs)
+    mapping = load_mapping(mapping_path, library.catalogues)
+    inputs = (*library.files,
+              InputFile(role="mapping", name=display_name(mapping_path), sha256=sha256_file(mapping_path)))
+    return Loaded(catalogues=library.catalogues, crosswalks=library.crosswalks, mapping=mapping,
+                  inputs=inputs)
+
+
+def find_control(catalogues: Mapping[str, Catalogue], catalogue_id: str, control_id: str) -> Control:
+    """A control by catalogue and id (or alias), or a ConfigError with near matches."""
+    cat = catalogues.get(catalogue_id)
+    if cat is None:
+        raise ConfigError(f"unknown framework {catalogue_id!r}" + did_you_mean(catalogue_id, catalogues))
+    control = cat.control(control_id)
+    if control is None:
+        choices = [c.id for c in cat.controls] + [a for c in cat.controls for a in c.aliases]
+        raise ConfigError(f"unknown control {control_id!r} in {catalogue_id}" + did_you_mean(control_id, choices))
+    return control
+
+
+def validate_files(paths: Sequence[Path], extra_dirs: Sequence[Path] = ()) -> list[tuple[str, str]]:
+    """Validate files or folders against the built-in (and extra) frameworks.
+
+    Returns (kind, name) per valid file; raises one ConfigError with every problem otherwise.
+    """
+    files = [p for path in paths for p in (yaml_files(path) if path.is_dir() else (path,))]
+    given = {f.resolve() for f in files}
+    base = [p for p in (*yaml_files(frameworks_dir()), *(q for d in extra_dirs for q in _folder_files(d)))
+            if p.resolve() not in given]
+    library = library_from_files([*base, *files])  # raises with every structural problem
+    issues: list[Issue] = []
+    checked = []
+    for path in files:
+        kind = classify(load_yaml(path, display=display_name(path)))
+        if kind == "mapping":
+            try:
+                load_mapping(path, library.catalogues)
+            except ConfigError as exc:
+                issues.extend(exc.issues or [Issue(display_name(path), None, None, "", str(exc))])
+                continue
+        checked.append((kind, display_name(path)))
+    _raise(issues, "the files")
+    return checked

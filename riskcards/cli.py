@@ -58,6 +58,13 @@ def cli() -> None:
     """
 
 
+_frameworks_dir_option = click.option(
+    "--frameworks-dir", "frameworks_dirs", multiple=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="An organisation's folder of catalogues, extensions and crosswalks (repeatable).",
+)
+
+
 def _common_release_options(fn: F) -> F:
     options = [
         click.option("--as-of", callback=_parse_as_of, metavar="DATETIME",
@@ -71,6 +78,7 @@ def _common_release_options(fn: F) -> F:
         click.option("--no-pdf", is_flag=True, help="Write HTML, JSON and Markdown only."),
         click.option("--templates", type=click.Path(file_okay=False, path_type=Path),
                      help="Folder of templates that override the built-in ones."),
+        _frameworks_dir_option,
     ]
     for option in reversed(options):
         fn = option(fn)
@@ -88,13 +96,14 @@ def _common_release_options(fn: F) -> F:
 @_common_release_options
 def release(target: str | None, out: Path, tracking_uri: str | None, evidence_file: Path | None,
             as_of: datetime | None, mapping: Path | None, frameworks: tuple[str, ...],
-            no_pdf: bool, templates: Path | None) -> None:
+            no_pdf: bool, templates: Path | None, frameworks_dirs: tuple[Path, ...]) -> None:
     """Release TARGET: runs:/<run_id>, models:/<name>/<version> or models:/<name>@<alias>."""
     from riskcards import api
 
     result = _run(lambda: api.release(
         target, out=out, tracking_uri=tracking_uri, evidence_file=evidence_file, as_of=as_of,
         mapping=mapping, frameworks=frameworks or None, pdf=not no_pdf, templates=templates,
+        extra_dirs=frameworks_dirs,
     ))
     _report(result)
 
@@ -104,15 +113,146 @@ def release(target: str | None, out: Path, tracking_uri: str | None, evidence_fi
               show_default=True, help="Folder for the demo's MLflow store and bundle.")
 @_common_release_options
 def demo(out: Path, as_of: datetime | None, mapping: Path | None, frameworks: tuple[str, ...],
-         no_pdf: bool, templates: Path | None) -> None:
+         no_pdf: bool, templates: Path | None, frameworks_dirs: tuple[Path, ...]) -> None:
     """Train and log a demo credit-risk model to a fresh local MLflow store under --out,
     register it as credit-risk@champion, and release it into OUT/bundle."""
     from riskcards import api
 
     result = _run(lambda: api.demo(out, as_of=as_of, mapping=mapping, frameworks=frameworks or None,
-                                   pdf=not no_pdf, templates=templates,
+                                   pdf=not no_pdf, templates=templates, extra_dirs=frameworks_dirs,
                                    progress=lambda msg: click.echo(msg, err=True)))
     _report(result)
+
+
+@cli.group()
+@_frameworks_dir_option
+@click.pass_context
+def frameworks(ctx: click.Context, frameworks_dirs: tuple[Path, ...]) -> None:
+    """The control catalogues and crosswalks: list, show, validate, crosswalk."""
+    ctx.obj = {"dirs": frameworks_dirs}
+
+
+def _library(ctx: click.Context) -> Any:
+    from riskcards.catalogues import load_library
+
+    return _run(lambda: load_library(ctx.obj["dirs"]))
+
+
+@frameworks.command("list")
+@click.pass_context
+def frameworks_list(ctx: click.Context) -> None:
+    """Every catalogue: id, version, size and title."""
+    lib = _library(ctx)
+    rows = [(c.id, c.version, str(len(c.controls)), c.control_label_plural, c.short_title)
+            for c in sorted(lib.catalogues.values(), key=lambda c: c.id)]
+    widths = [max(len(r[i]) for r in rows) for i in range(4)]
+    for r in rows:
+        click.echo("  ".join(v.ljust(w) for v, w in zip(r[:4], widths, strict=True)) + "  " + r[4])
+    click.echo(f"{len(rows)} catalogues, {len(lib.crosswalks)} crosswalks", err=True)
+
+
+@frameworks.command("show")
+@click.argument("catalogue_id", metavar="ID")
+@click.argument("control_id", metavar="[CONTROL]", required=False)
+@click.pass_context
+def frameworks_show(ctx: click.Context, catalogue_id: str, control_id: str | None) -> None:
+    """A catalogue's groups and controls, or one control in full with its crosswalk pairs."""
+    from riskcards.catalogues import find_control
+
+    lib = _library(ctx)
+    if control_id is None:
+        cat = _run(lambda: _catalogue(lib, catalogue_id))
+        click.echo(f"{cat.title} (version {cat.version})\n{cat.publisher}; {cat.source_url}\n{cat.licence}")
+        if cat.attribution:
+            click.echo(cat.attribution)
+        for group in cat.groups:
+            depth = len(_group_chain(cat, group.id)) - 1
+            click.echo(f"\n{'  ' * depth}{group.id}  {group.title}")
+            for c in (c for c in cat.controls if c.group == group.id):
+                click.echo(f"{'  ' * (depth + 1)}{c.id}  {_one_line(c.label)}")
+        return
+    control = _run(lambda: find_control(lib.catalogues, catalogue_id, control_id))
+    cat = lib.catalogues[catalogue_id]
+    click.echo(f"{control.id}  ({cat.short_title})")
+    click.echo("groups: " + " > ".join(g.id if g.title == g.id else f"{g.id} {g.title}"
+                                       for g in cat.ancestry(control)))
+    for label, value in (("title", control.title), ("statement", control.text),
+                         ("summary", control.summary), ("aliases", ", ".join(control.aliases)),
+                         ("refines", ", ".join(control.refines)), ("added by", control.origin)):
+        if value:
+            click.echo(f"{label}: {value}")
+    for cw in lib.crosswalks:
+        for pair in cw.pairs:
+            if cw.source_catalogue == catalogue_id and pair.source == control.id:
+                other = f"{cw.target_catalogue} {pair.target}"
+            elif cw.target_catalogue == catalogue_id and pair.target == control.id:
+                other = f"{cw.source_catalogue} {pair.source}"
+            else:
+                continue
+            note = f"  [{pair.note}]" if pair.note else ""
+            click.echo(f"crosswalk: {pair.relation} {other}  ({cw.id}){note}")
+
+
+def _catalogue(lib: Any, catalogue_id: str) -> Any:
+    from riskcards.errors import UsageError
+    from riskcards.yamlio import did_you_mean
+
+    if catalogue_id not in lib.catalogues:
+        raise UsageError(f"unknown framework {catalogue_id!r}" + did_you_mean(catalogue_id, lib.catalogues))
+    return lib.catalogues[catalogue_id]
+
+
+def _group_chain(cat: Any, group_id: str) -> list[str]:
+    chain, current = [], cat.group(group_id)
+    while current is not None:
+        chain.append(current.id)
+        current = cat.group(current.parent) if current.parent else None
+    return chain
+
+
+def _one_line(text: str, width: int = 110) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+@frameworks.command("validate")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+@click.pass_context
+def frameworks_validate(ctx: click.Context, paths: tuple[Path, ...]) -> None:
+    """Validate catalogue, extension, crosswalk and mapping files (or folders of them).
+
+    Exit 0 when every file is valid; exit 2 listing every problem with file:line:col."""
+    from riskcards.catalogues import validate_files
+
+    checked = _run(lambda: validate_files(paths, ctx.obj["dirs"]))
+    for kind, name in checked:
+        click.echo(f"ok  {kind:10} {name}")
+    click.echo(f"{len(checked)} file(s) valid", err=True)
+
+
+@frameworks.command("crosswalk")
+@click.argument("source")
+@click.argument("target")
+@click.pass_context
+def frameworks_crosswalk(ctx: click.Context, source: str, target: str) -> None:
+    """The mapped pairs between catalogues SOURCE and TARGET, and the coverage of each side."""
+    from riskcards.catalogues import crosswalk_coverage
+
+    lib = _library(ctx)
+    for ident in (source, target):
+        _run(lambda ident=ident: _catalogue(lib, ident))
+    found = [cw for cw in lib.crosswalks if {cw.source_catalogue, cw.target_catalogue} == {source, target}]
+    if not found:
+        click.echo(f"riskcards: error: no crosswalk between {source} and {target}", err=True)
+        sys.exit(2)
+    for cw in found:
+        click.echo(f"# {cw.title}\n# {cw.provider}; {cw.source_url}")
+        for pair in cw.pairs:
+            note = f"  [{pair.note}]" if pair.note else ""
+            click.echo(f"{pair.source}\t{pair.relation}\t{pair.target}{note}")
+        for cov in crosswalk_coverage(cw, lib.catalogues):
+            click.echo(f"coverage {cov.catalogue_id}: {len(cov.covered)} of {cov.total} "
+                       f"({cov.percent:.0f}%)", err=True)
 
 
 def _report(result: Any) -> None:

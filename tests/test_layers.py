@@ -20,13 +20,15 @@ LAYERS: dict[str, set[str]] = {
     "targets": {"errors"},
     "yamlio": {"errors"},
     "catalogues": {"errors", "models", "resources", "yamlio"},
+    "schema": {"models", "resources"},
+    "analytics": {"errors", "models"},
     "sources": {"errors", "models", "targets", "version"},
     "demo": {"errors"},
-    "assess": {"errors", "models"},
+    "assess": {"errors", "models", "analytics"},
     "render": {"errors", "models", "resources", "assess", "bundle", "version"},
     "bundle": {"errors", "models", "version"},
     "api": {"errors", "models", "resources", "targets", "yamlio", "catalogues", "sources", "demo",
-            "assess", "render", "bundle", "version"},
+            "analytics", "assess", "render", "bundle", "version"},
     "cli": {"errors", "api", "targets", "version"},
 }
 # the only modules allowed to import these heavy third-party packages

@@ -18,7 +18,14 @@ from riskcards.models.assessment import (
 )
 from riskcards.models.base import Frozen
 from riskcards.models.bundle import InputFile, Manifest, ManifestFile
-from riskcards.models.catalogue import Catalogue, Control, ControlGroup, Crosswalk, CrosswalkPair
+from riskcards.models.catalogue import (
+    Catalogue,
+    CatalogueExtension,
+    Control,
+    ControlGroup,
+    Crosswalk,
+    CrosswalkPair,
+)
 from riskcards.models.evidence import (
     ArtifactInfo,
     DatasetInput,
@@ -35,6 +42,7 @@ __all__ = [
     "ArtifactInfo",
     "Assessment",
     "Catalogue",
+    "CatalogueExtension",
     "Check",
     "CheckResult",
     "CheckStatus",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import Field, model_validator
+from pydantic import Field
 
 from riskcards.models.base import Frozen, Identifier, Text
 
@@ -28,8 +28,16 @@ class Control(Frozen):
     group: Identifier
     title: Text | None = Field(default=None, description="official short title, where one exists")
     text: Text | None = Field(default=None, description="official statement, where reproducible")
-    summary: Text | None = Field(default=None, description="a summary in riskcards' own words")
+    summary: Text | None = Field(
+        default=None, description="a summary in our own words (never copyrighted body text)"
+    )
     aliases: tuple[Identifier, ...] = ()
+    refines: tuple[Identifier, ...] = Field(
+        default=(), description="ids of the catalogue's controls that this control refines"
+    )
+    origin: Identifier | None = Field(
+        default=None, description="the extension that added this control (set by the loader)"
+    )
 
     @property
     def label(self) -> str:
@@ -38,7 +46,11 @@ class Control(Frozen):
 
 
 class Catalogue(Frozen):
-    """One framework's controls, with where they come from and on what terms."""
+    """One framework's controls, with where they come from and on what terms.
+
+    Consistency of IDs (unique, known groups and parents) is checked by the loader, which
+    can point at the line of every problem; see :mod:`riskcards.catalogues`.
+    """
 
     schema_version: Literal[1]
     id: Identifier
@@ -54,24 +66,10 @@ class Catalogue(Frozen):
     groups: tuple[ControlGroup, ...]
     controls: tuple[Control, ...] = Field(min_length=1)
 
-    @model_validator(mode="after")
-    def _ids_are_consistent(self) -> Catalogue:
-        group_ids = [g.id for g in self.groups]
-        control_ids = [c.id for c in self.controls]
-        for kind, ids in (("group", group_ids), ("control", control_ids)):
-            seen: set[str] = set()
-            for ident in ids:
-                if ident in seen:
-                    raise ValueError(f"duplicate {kind} id {ident!r}")
-                seen.add(ident)
-        known = set(group_ids)
-        for g in self.groups:
-            if g.parent is not None and g.parent not in known:
-                raise ValueError(f"group {g.id!r} names unknown parent {g.parent!r}")
-        for c in self.controls:
-            if c.group not in known:
-                raise ValueError(f"control {c.id!r} names unknown group {c.group!r}")
-        return self
+    @property
+    def control_label_plural(self) -> str:
+        label = self.control_label
+        return label[:-1] + "ies" if label.endswith("y") and label[-2:-1] not in "aeiou" else label + "s"
 
     def control(self, control_id: str) -> Control | None:
         """The control with this ID or alias, or None."""
@@ -99,6 +97,20 @@ class Catalogue(Frozen):
         return tuple(g for g in self.groups if g.parent is None)
 
 
+class CatalogueExtension(Frozen):
+    """An organisation's controls added to an existing catalogue (e.g. internal controls that
+    refine NIST subcategories). A file with ``extends:`` is one of these."""
+
+    schema_version: Literal[1]
+    extends: Identifier = Field(description="id of the catalogue this file adds to")
+    id: Identifier = Field(description="id of this extension, recorded on each control it adds")
+    title: Text
+    publisher: Text
+    source_url: Text | None = None
+    groups: tuple[ControlGroup, ...] = ()
+    controls: tuple[Control, ...] = Field(min_length=1)
+
+
 Relation = Literal["equal", "subset-of", "superset-of", "intersects-with", "related-to"]
 
 
@@ -120,4 +132,5 @@ class Crosswalk(Frozen):
     provider: Text
     source_url: Text
     licence: Text
+    note: Text | None = None
     pairs: tuple[CrosswalkPair, ...] = Field(min_length=1)

@@ -143,6 +143,7 @@ class GapReport(Frozen):
     source_url: str
     licence: str
     control_label: str
+    control_label_plural: str
     counts: dict[str, int]
     total: int
     coverage_percent: str
@@ -351,7 +352,8 @@ def build_gap_report(fw: FrameworkAssessment, catalogue: Catalogue, mapping_id: 
     return GapReport(
         catalogue_id=catalogue.id, title=catalogue.title, version=catalogue.version,
         publisher=catalogue.publisher, source_url=catalogue.source_url, licence=catalogue.licence,
-        control_label=catalogue.control_label, counts=fw.counts, total=len(fw.controls),
+        control_label=catalogue.control_label,
+        control_label_plural=catalogue.control_label_plural, counts=fw.counts, total=len(fw.controls),
         coverage_percent=f"{fw.coverage * 100:.0f}%", by_group=tuple(by_group),
         gaps=tuple(gaps),
         met=tuple(v for v in views if v.result.status is ControlStatus.MET),
