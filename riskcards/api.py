@@ -15,14 +15,37 @@ from pydantic import ValidationError
 
 from riskcards.assess import assess
 from riskcards.bundle import build_manifest, check_destination, sha256_bytes, write_bundle
-from riskcards.catalogues import load_inputs
+from riskcards.catalogues import (
+    Library,
+    crosswalk_coverage,
+    find_control,
+    load_inputs,
+    load_library,
+    validate_files,
+)
 from riskcards.errors import ConfigError, Issue, UsageError
 from riskcards.models.assessment import Assessment
 from riskcards.models.bundle import InputFile, Manifest
+from riskcards.models.catalogue import Catalogue
 from riskcards.models.evidence import EvidenceSnapshot
 from riskcards.render.release import EVIDENCE, MODEL_CARD, render_release
 from riskcards.targets import parse_target
 from riskcards.yamlio import did_you_mean, format_path
+
+
+__all__ = ["crosswalk_coverage", "find_control", "validate_files"]  # re-exported for the CLI
+
+
+def frameworks_library(extra_dirs: Sequence[Path] = ()) -> Library:
+    """Every catalogue and crosswalk: built in, plus the organisation's folders."""
+    return load_library(extra_dirs)
+
+
+def catalogue(library: Library, catalogue_id: str) -> Catalogue:
+    """One catalogue of the library, or a usage error with near matches."""
+    if catalogue_id not in library.catalogues:
+        raise UsageError(f"unknown framework {catalogue_id!r}" + did_you_mean(catalogue_id, library.catalogues))
+    return library.catalogues[catalogue_id]
 
 
 @dataclass(frozen=True)

@@ -133,9 +133,9 @@ def frameworks(ctx: click.Context, frameworks_dirs: tuple[Path, ...]) -> None:
 
 
 def _library(ctx: click.Context) -> Any:
-    from riskcards.catalogues import load_library
+    from riskcards import api
 
-    return _run(lambda: load_library(ctx.obj["dirs"]))
+    return _run(lambda: api.frameworks_library(ctx.obj["dirs"]))
 
 
 @frameworks.command("list")
@@ -157,11 +157,11 @@ def frameworks_list(ctx: click.Context) -> None:
 @click.pass_context
 def frameworks_show(ctx: click.Context, catalogue_id: str, control_id: str | None) -> None:
     """A catalogue's groups and controls, or one control in full with its crosswalk pairs."""
-    from riskcards.catalogues import find_control
+    from riskcards import api
 
     lib = _library(ctx)
     if control_id is None:
-        cat = _run(lambda: _catalogue(lib, catalogue_id))
+        cat = _run(lambda: api.catalogue(lib, catalogue_id))
         click.echo(f"{cat.title} (version {cat.version})\n{cat.publisher}; {cat.source_url}\n{cat.licence}")
         if cat.attribution:
             click.echo(cat.attribution)
@@ -171,7 +171,7 @@ def frameworks_show(ctx: click.Context, catalogue_id: str, control_id: str | Non
             for c in (c for c in cat.controls if c.group == group.id):
                 click.echo(f"{'  ' * (depth + 1)}{c.id}  {_one_line(c.label)}")
         return
-    control = _run(lambda: find_control(lib.catalogues, catalogue_id, control_id))
+    control = _run(lambda: api.find_control(lib.catalogues, catalogue_id, control_id))
     cat = lib.catalogues[catalogue_id]
     click.echo(f"{control.id}  ({cat.short_title})")
     click.echo("groups: " + " > ".join(g.id if g.title == g.id else f"{g.id} {g.title}"
@@ -191,15 +191,6 @@ def frameworks_show(ctx: click.Context, catalogue_id: str, control_id: str | Non
                 continue
             note = f"  [{pair.note}]" if pair.note else ""
             click.echo(f"crosswalk: {pair.relation} {other}  ({cw.id}){note}")
-
-
-def _catalogue(lib: Any, catalogue_id: str) -> Any:
-    from riskcards.errors import UsageError
-    from riskcards.yamlio import did_you_mean
-
-    if catalogue_id not in lib.catalogues:
-        raise UsageError(f"unknown framework {catalogue_id!r}" + did_you_mean(catalogue_id, lib.catalogues))
-    return lib.catalogues[catalogue_id]
 
 
 def _group_chain(cat: Any, group_id: str) -> list[str]:
@@ -222,9 +213,9 @@ def frameworks_validate(ctx: click.Context, paths: tuple[Path, ...]) -> None:
     """Validate catalogue, extension, crosswalk and mapping files (or folders of them).
 
     Exit 0 when every file is valid; exit 2 listing every problem with file:line:col."""
-    from riskcards.catalogues import validate_files
+    from riskcards import api
 
-    checked = _run(lambda: validate_files(paths, ctx.obj["dirs"]))
+    checked = _run(lambda: api.validate_files(paths, ctx.obj["dirs"]))
     for kind, name in checked:
         click.echo(f"ok  {kind:10} {name}")
     click.echo(f"{len(checked)} file(s) valid", err=True)
@@ -236,11 +227,11 @@ def frameworks_validate(ctx: click.Context, paths: tuple[Path, ...]) -> None:
 @click.pass_context
 def frameworks_crosswalk(ctx: click.Context, source: str, target: str) -> None:
     """The mapped pairs between catalogues SOURCE and TARGET, and the coverage of each side."""
-    from riskcards.catalogues import crosswalk_coverage
+    from riskcards import api
 
     lib = _library(ctx)
     for ident in (source, target):
-        _run(lambda ident=ident: _catalogue(lib, ident))
+        _run(lambda ident=ident: api.catalogue(lib, ident))
     found = [cw for cw in lib.crosswalks if {cw.source_catalogue, cw.target_catalogue} == {source, target}]
     if not found:
         click.echo(f"riskcards: error: no crosswalk between {source} and {target}", err=True)
@@ -250,7 +241,7 @@ def frameworks_crosswalk(ctx: click.Context, source: str, target: str) -> None:
         for pair in cw.pairs:
             note = f"  [{pair.note}]" if pair.note else ""
             click.echo(f"{pair.source}\t{pair.relation}\t{pair.target}{note}")
-        for cov in crosswalk_coverage(cw, lib.catalogues):
+        for cov in api.crosswalk_coverage(cw, lib.catalogues):
             click.echo(f"coverage {cov.catalogue_id}: {len(cov.covered)} of {cov.total} "
                        f"({cov.percent:.0f}%)", err=True)
 
