@@ -127,6 +127,21 @@ def _swap_into_place(staging: Path, out: Path) -> None:
     shutil.rmtree(retired, ignore_errors=True)
 
 
+def write_file_atomically(path: Path, data: bytes) -> None:
+    """Write one file via a temporary file in the same folder, renamed into place."""
+    path = path.absolute()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.tmp-", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
 def verify_bundle(out: Path) -> list[str]:
     """Problems found re-hashing a bundle against its manifest (empty when it verifies)."""
     manifest = Manifest.model_validate_json((out / MANIFEST).read_bytes())

@@ -342,7 +342,7 @@ def load_mapping(path: Path, catalogues: Mapping[str, Catalogue]) -> EvidenceMap
 
 
 def _unknown_control(doc: YamlDocument, at: tuple[str | int, ...], control_id: str, cat: Catalogue) -> Issue:
-    choices = [c.id for c in cat.controls] + [a for c in cat.controls for a in c.aliases]
+    choices = [c.id for c in cat.controls]
     return doc.issue(at, f"unknown control {control_id!r} in {cat.id}" + did_you_mean(control_id, choices))
 
 
@@ -365,7 +365,7 @@ def find_control(catalogues: Mapping[str, Catalogue], catalogue_id: str, control
         raise ConfigError(f"unknown framework {catalogue_id!r}" + did_you_mean(catalogue_id, catalogues))
     control = cat.control(control_id)
     if control is None:
-        choices = [c.id for c in cat.controls] + [a for c in cat.controls for a in c.aliases]
+        choices = [c.id for c in cat.controls]
         raise ConfigError(f"unknown control {control_id!r} in {catalogue_id}" + did_you_mean(control_id, choices))
     return control
 

@@ -1,6 +1,6 @@
 """The ``riskcards`` command (layer: cli). Thin: parse options, call one api function, print.
 
-Exit codes: 0 done; 1 blocking gaps (``check``, later); 2 usage or configuration error;
+Exit codes: 0 done; 1 blocking gaps (``check``); 2 usage or configuration error;
 3 evidence-source error (server unreachable, run or model not found). A user error prints one
 clear message, never a traceback. mlflow and weasyprint are imported only by the commands that
 need them, so ``riskcards --help`` is fast.
@@ -17,7 +17,7 @@ from typing import Any, TypeVar
 import click
 
 from riskcards import __version__
-from riskcards.errors import UserError
+from riskcards.errors import EXIT_BLOCKING_GAP, UserError
 from riskcards.targets import scrub
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -53,8 +53,8 @@ def cli() -> None:
     written as one bundle with a manifest of sha256 hashes.
 
     \b
-    Exit codes: 0 done; 2 usage or configuration error; 3 evidence-source error
-    (tracking server unreachable, run or model not found).
+    Exit codes: 0 done; 1 blocking gaps (check); 2 usage or configuration error;
+    3 evidence-source error (tracking server unreachable, run or model not found).
     """
 
 
@@ -65,63 +65,146 @@ _frameworks_dir_option = click.option(
 )
 
 
-def _common_release_options(fn: F) -> F:
+def _assessment_options(fn: F) -> F:
+    """Options shared by release, check and demo; each becomes a field of api.Options."""
     options = [
+        click.option("--config", type=click.Path(dir_okay=False, path_type=Path),
+                     help="Project file (default: ./riskcards.yaml when present)."),
         click.option("--as-of", callback=_parse_as_of, metavar="DATETIME",
                      help="Assess as of this time (ISO 8601, UTC if no zone). Default: now, "
                           "or the snapshot's collection time with --evidence."),
         click.option("--mapping", type=click.Path(dir_okay=False, path_type=Path),
                      help="Evidence mapping YAML (default: the built-in riskcards-default)."),
         click.option("--framework", "frameworks", multiple=True, metavar="ID",
-                     help="Report on this framework (repeatable). Default: every framework the "
-                          "mapping binds checks to."),
-        click.option("--no-pdf", is_flag=True, help="Write HTML, JSON and Markdown only."),
-        click.option("--templates", type=click.Path(file_okay=False, path_type=Path),
-                     help="Folder of templates that override the built-in ones."),
+                     help="Report on this framework (repeatable). Default: the project's list, "
+                          "else every framework the mapping binds checks to."),
         _frameworks_dir_option,
+        click.option("--strict", is_flag=True,
+                     help="Required controls that are not assessed, and invalid evidence, block."),
     ]
     for option in reversed(options):
         fn = option(fn)
     return fn
 
 
-@cli.command()
-@click.argument("target", required=False)
-@click.option("--out", type=click.Path(path_type=Path), default=Path("riskcards-bundle"),
-              show_default=True, help="The bundle folder (replaced atomically if it holds a bundle).")
-@click.option("--tracking-uri", envvar="MLFLOW_TRACKING_URI", show_envvar=True,
-              help="MLflow tracking URI (sqlite:///..., http://..., a folder).")
-@click.option("--evidence", "evidence_file", type=click.Path(dir_okay=False, path_type=Path),
-              help="Render from a saved evidence snapshot (evidence.json) instead of MLflow.")
-@_common_release_options
-def release(target: str | None, out: Path, tracking_uri: str | None, evidence_file: Path | None,
-            as_of: datetime | None, mapping: Path | None, frameworks: tuple[str, ...],
-            no_pdf: bool, templates: Path | None, frameworks_dirs: tuple[Path, ...]) -> None:
-    """Release TARGET: runs:/<run_id>, models:/<name>/<version> or models:/<name>@<alias>."""
+def _render_options(fn: F) -> F:
+    options = [
+        click.option("--no-pdf", "no_pdf", is_flag=True, default=None,
+                     help="Write HTML, JSON and Markdown only."),
+        click.option("--templates", type=click.Path(file_okay=False, path_type=Path),
+                     help="Folder of templates that override the built-in ones."),
+    ]
+    for option in reversed(options):
+        fn = option(fn)
+    return fn
+
+
+def _source_options(fn: F) -> F:
+    options = [
+        click.argument("target", required=False),
+        click.option("--tracking-uri", envvar="MLFLOW_TRACKING_URI", show_envvar=True,
+                     help="MLflow tracking URI (sqlite:///..., http://..., a folder)."),
+        click.option("--evidence", "evidence_file", type=click.Path(dir_okay=False, path_type=Path),
+                     help="Use a saved evidence snapshot (evidence.json) instead of MLflow."),
+    ]
+    for option in reversed(options):
+        fn = option(fn)
+    return fn
+
+
+def _options(params: dict[str, Any]) -> Any:
     from riskcards import api
 
-    result = _run(lambda: api.release(
-        target, out=out, tracking_uri=tracking_uri, evidence_file=evidence_file, as_of=as_of,
-        mapping=mapping, frameworks=frameworks or None, pdf=not no_pdf, templates=templates,
-        extra_dirs=frameworks_dirs,
-    ))
-    _report(result)
+    no_pdf = params.pop("no_pdf", None)
+    params["frameworks"] = tuple(params.get("frameworks") or ())
+    params["frameworks_dirs"] = tuple(params.get("frameworks_dirs") or ())
+    return api.Options(pdf=None if no_pdf is None else not no_pdf, **params)
+
+
+@cli.command()
+@_source_options
+@click.option("--out", type=click.Path(path_type=Path), default=Path("riskcards-bundle"),
+              show_default=True, help="The bundle folder (replaced atomically if it holds a bundle).")
+@_assessment_options
+@_render_options
+def release(out: Path, **params: Any) -> None:
+    """Release TARGET: runs:/<run_id>, models:/<name>/<version> or models:/<name>@<alias>.
+
+    Writes the model card, dataset sheets, gap reports, evidence and summary into --out."""
+    from riskcards import api
+
+    result = _run(lambda: api.release(_options(params), out))
+    _report(result.assessment)
+    click.echo(f"bundle: {result.out}")
+    click.echo(f"open:   {result.main}")
+
+
+@cli.command()
+@_source_options
+@click.option("--junit", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write JUnit XML (one test case per control) for CI dashboards.")
+@_assessment_options
+def check(junit: Path | None, **params: Any) -> None:
+    """The CI gate: assess TARGET without writing documents.
+
+    \b
+    Exit 0: no blocking gap. Exit 1: blocking gaps (listed). Exit 2: configuration error.
+    Exit 3: evidence-source error. A gap blocks when a failing check's severity is in the
+    project's gate.blocking_severities (default high and critical)."""
+    from riskcards import api
+
+    outcome = _run(lambda: api.check(_options(params), junit))
+    _report(outcome.assessment)
+    for note in outcome.assessment.notes:
+        click.echo(f"note: {note}", err=True)
+    blocking = outcome.assessment.blocking
+    if not blocking:
+        click.echo(f"riskcards check: {outcome.target}: no blocking gap")
+        return
+    click.echo(f"riskcards check: {outcome.target}: {len(blocking)} blocking gap(s)")
+    severities = set(outcome.assessment_gate_severities)
+    for c in blocking:
+        failing = [r for r in c.checks if r.status.value != "pass"]
+        first = next((r for r in failing if r.severity in severities), failing[0] if failing else None)
+        why = f"{first.title} ({first.severity}): {first.reason}" if first else c.reason
+        more = f" (+{len(failing) - 1} more)" if len(failing) > 1 else ""
+        click.echo(f"  {c.catalogue_id} {c.control_id} [{c.status.value}] {_one_line(why, 150)}{more}")
+    sys.exit(EXIT_BLOCKING_GAP)
+
+
+@cli.command()
+@click.argument("target", required=False)
+@click.option("--tracking-uri", envvar="MLFLOW_TRACKING_URI", show_envvar=True,
+              help="MLflow tracking URI (sqlite:///..., http://..., a folder).")
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=Path("evidence.json"),
+              show_default=True, help="Where to write the evidence snapshot (JSON).")
+@click.option("--config", type=click.Path(dir_okay=False, path_type=Path),
+              help="Project file (default: ./riskcards.yaml when present).")
+def evidence(target: str | None, tracking_uri: str | None, out: Path, config: Path | None) -> None:
+    """Collect the evidence for TARGET from MLflow into a snapshot, for offline releases."""
+    from riskcards import api
+
+    snapshot = _run(lambda: api.collect_evidence(target, tracking_uri, out, config))
+    run = snapshot.run
+    click.echo(f"{snapshot.target.display}: {len(run.metrics)} metrics, {len(run.params)} params, "
+               f"{len(run.datasets)} datasets, {len(run.artifacts)} artifacts", err=True)
+    click.echo(f"evidence: {out}")
 
 
 @cli.command()
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=Path("riskcards-demo"),
-              show_default=True, help="Folder for the demo's MLflow store and bundle.")
-@_common_release_options
-def demo(out: Path, as_of: datetime | None, mapping: Path | None, frameworks: tuple[str, ...],
-         no_pdf: bool, templates: Path | None, frameworks_dirs: tuple[Path, ...]) -> None:
+              show_default=True, help="Folder for the demo's MLflow store, project file and bundle.")
+@_assessment_options
+@_render_options
+def demo(out: Path, **params: Any) -> None:
     """Train and log a demo credit-risk model to a fresh local MLflow store under --out,
     register it as credit-risk@champion, and release it into OUT/bundle."""
     from riskcards import api
 
-    result = _run(lambda: api.demo(out, as_of=as_of, mapping=mapping, frameworks=frameworks or None,
-                                   pdf=not no_pdf, templates=templates, extra_dirs=frameworks_dirs,
-                                   progress=lambda msg: click.echo(msg, err=True)))
-    _report(result)
+    result = _run(lambda: api.demo(out, _options(params), progress=lambda msg: click.echo(msg, err=True)))
+    _report(result.assessment)
+    click.echo(f"bundle: {result.out}")
+    click.echo(f"open:   {result.main}")
 
 
 @cli.group()
@@ -246,17 +329,16 @@ def frameworks_crosswalk(ctx: click.Context, source: str, target: str) -> None:
                        f"({cov.percent:.0f}%)", err=True)
 
 
-def _report(result: Any) -> None:
-    for fw in result.assessment.frameworks:
+def _report(assessment: Any) -> None:
+    for fw in assessment.frameworks:
         counts = fw.counts
+        extra = "".join(f", {counts[k]} {k.replace('_', ' ')}" for k in ("waived", "not_applicable") if counts[k])
         click.echo(
-            f"{fw.catalogue_title}: {counts['met']} met, {counts['partial']} partial, "
-            f"{counts['gap']} gap, {counts['not_assessed']} not assessed "
-            f"of {len(fw.controls)} ({fw.coverage * 100:.0f}% covered)",
+            f"{fw.catalogue_title}: {counts['met']} met, {counts['partial']} partial, {counts['gap']} gap, "
+            f"{counts['not_assessed']} not assessed{extra} of {len(fw.controls)} "
+            f"({fw.coverage * 100:.0f}% covered)",
             err=True,
         )
-    click.echo(f"bundle: {result.out}")
-    click.echo(f"open:   {result.main}")
 
 
 def main() -> None:

@@ -841,3 +841,128 @@ def _describe_registered_model(
     for key, value in MODEL_VERSION_TAGS.items():
         client.set_model_version_tag(MODEL_NAME, version, key, value)
     client.set_registered_model_alias(MODEL_NAME, ALIAS, version)
+
+
+# --- the demo's project file and attestations -----------------------------------------------
+
+_DEMO_PROJECT = """\
+# riskcards project file written by `riskcards demo`. Edit it and run
+#   riskcards release --config {config} --tracking-uri {tracking_uri} models:/credit-risk@champion
+# to see the effect. Paths are relative to this file.
+schema_version: 1
+target: models:/credit-risk@champion
+frameworks: [nist-ai-rmf, iso-iec-42001]
+attestations_dir: attestations
+overrides:
+  - check: deployment.latency
+    threshold: 50
+    rationale: The batch-scoring SLA is 50 ms per 1,000 applications, stricter than the default.
+    owner: Platform engineering (J. Rivera)
+not_applicable:
+  - framework: nist-ai-rmf
+    control: MEASURE 2.12
+    justification: >-
+      A logistic regression trained in seconds on a laptop; its environmental footprint is
+      negligible and not measured.
+    approver: Head of Model Risk (A. Chen)
+    date: "{today}"
+waivers:
+  - framework: nist-ai-rmf
+    control: MEASURE 2.7
+    reason: Adversarial hardening is scheduled for the next release; inputs are validated upstream.
+    approver: Head of Model Risk (A. Chen)
+    expires: "{in_60_days}"
+    ticket: RISK-142
+  - framework: iso-iec-42001
+    control: A.6.2.4
+    reason: Same as RISK-142 (adversarial robustness below target).
+    approver: Head of Model Risk (A. Chen)
+    expires: "{expired}"
+    ticket: RISK-142
+gate:
+  blocking_severities: [high, critical]
+  required:
+    nist-ai-rmf: ["GOVERN 1.1", "MAP 5.1"]
+"""
+
+_DEMO_ATTESTATIONS = {
+    "ai-policy.yaml": """\
+schema_version: 1
+id: ATT-001
+controls:
+  nist-ai-rmf: ["GOVERN 1.1", "GOVERN 1.2"]
+  iso-iec-42001: ["A.2.2"]
+statement: >-
+  The AI policy of the consumer-lending unit covers credit-scoring models, names the applicable
+  laws (fair lending, data protection) and is reviewed every year.
+attested_by: A. Chen
+role: Head of Model Risk
+date: "{a_month_ago}"
+expires: "{in_11_months}"
+link: https://intranet.example/policies/ai-policy
+""",
+    "risk-training.yaml": """\
+schema_version: 1
+id: ATT-002
+controls:
+  nist-ai-rmf: ["GOVERN 2.2"]
+  iso-iec-42001: ["A.4.6"]
+statement: Everyone on the credit ML team completed the AI risk training this year.
+attested_by: M. Okafor
+role: Engineering manager, credit ML
+date: "{a_month_ago}"
+expires: "{in_11_months}"
+""",
+    "third-party.yaml": """\
+schema_version: 1
+id: ATT-003
+controls:
+  nist-ai-rmf: ["GOVERN 6.1"]
+  iso-iec-42001: ["A.10.3"]
+statement: The model uses no third-party data or pre-trained components; numpy is the only runtime dependency.
+attested_by: A. Chen
+role: Head of Model Risk
+date: "{today}"
+scope: {{model: credit-risk, version: "{version}"}}
+""",
+    "incident-response.yaml": """\
+schema_version: 1
+id: ATT-004
+controls:
+  nist-ai-rmf: ["MANAGE 4.3"]
+  iso-iec-42001: ["A.8.4"]
+statement: Incidents with credit models are reported to the model-risk committee within 72 hours.
+attested_by: A. Chen
+role: Head of Model Risk
+date: "{a_year_ago}"
+expires: "{expired}"
+""",
+}
+
+
+def write_demo_project(out_dir: Path, logged: DemoLogged) -> Path:
+    """Write the demo's ``riskcards.yaml`` and ``attestations/`` under ``out_dir``.
+
+    Dates are relative to today, so one attestation and one waiver are expired and the
+    reports show what an auditor sees when evidence lapses.
+    """
+    from datetime import UTC, datetime, timedelta
+
+    today = datetime.now(UTC).date()
+    dates = {
+        "today": today, "a_month_ago": today - timedelta(days=30), "a_year_ago": today - timedelta(days=400),
+        "in_60_days": today + timedelta(days=60), "in_11_months": today + timedelta(days=335),
+        "expired": today - timedelta(days=35),
+    }
+    values = {k: v.isoformat() for k, v in dates.items()}
+    out = _check_out_dir(out_dir)
+    config = out / "riskcards.yaml"
+    config.write_text(_DEMO_PROJECT.format(config=config, tracking_uri=logged.tracking_uri, **values),
+                      encoding="utf-8")
+    folder = out / "attestations"
+    if folder.exists():
+        shutil.rmtree(folder)
+    folder.mkdir()
+    for name, text in _DEMO_ATTESTATIONS.items():
+        (folder / name).write_text(text.format(version=logged.model_version, **values), encoding="utf-8")
+    return config

@@ -15,6 +15,7 @@ from pydantic import BaseModel
 
 from riskcards.models.catalogue import Catalogue, CatalogueExtension, Crosswalk
 from riskcards.models.mapping import EvidenceMapping
+from riskcards.models.project import Attestation, ProjectConfig
 from riskcards.resources import frameworks_dir
 
 SCHEMAS: dict[str, type[BaseModel]] = {
@@ -22,6 +23,8 @@ SCHEMAS: dict[str, type[BaseModel]] = {
     "catalogue-extension": CatalogueExtension,
     "crosswalk": Crosswalk,
     "evidence-mapping": EvidenceMapping,
+    "project": ProjectConfig,
+    "attestation": Attestation,
 }
 
 

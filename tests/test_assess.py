@@ -31,7 +31,7 @@ def _check(**fields: object) -> object:
 )
 def test_metric_threshold_compares(op: str, threshold: float, expected: CheckStatus) -> None:
     check = _check(kind="metric_threshold", metric="roc_auc", op=op, threshold=threshold)
-    result = evaluate_check(check, make_snapshot())  # type: ignore[arg-type]
+    result = evaluate_check(check, make_snapshot(), AS_OF)  # type: ignore[arg-type]
     assert result.status is expected
     assert result.evidence[0].locator.endswith("metric roc_auc (step 0)")
     assert result.evidence[0].value == "0.86"
@@ -39,14 +39,14 @@ def test_metric_threshold_compares(op: str, threshold: float, expected: CheckSta
 
 def test_metric_threshold_uses_first_alias_found() -> None:
     check = _check(kind="metric_threshold", metric="auc", aliases=["roc_auc"], op=">=", threshold=0.5)
-    result = evaluate_check(check, make_snapshot())  # type: ignore[arg-type]
+    result = evaluate_check(check, make_snapshot(), AS_OF)  # type: ignore[arg-type]
     assert result.status is CheckStatus.PASS
     assert "roc_auc" in result.observed  # type: ignore[operator]
 
 
 def test_missing_metric_is_not_evidenced_with_the_names_sought() -> None:
     check = _check(kind="metric_threshold", metric="drift/max_psi", aliases=["psi"], op="<=", threshold=0.2)
-    result = evaluate_check(check, make_snapshot())  # type: ignore[arg-type]
+    result = evaluate_check(check, make_snapshot(), AS_OF)  # type: ignore[arg-type]
     assert result.status is CheckStatus.NOT_EVIDENCED
     assert "'drift/max_psi' or 'psi'" in result.reason
     assert result.evidence == ()
@@ -57,30 +57,30 @@ def test_non_finite_metric_is_invalid_and_never_passes(value: float) -> None:
     ev = make_snapshot(metrics=(MetricValue(key="roc_auc", value=value),))
     for op in (">=", "<=", ">", "<"):
         check = _check(kind="metric_threshold", metric="roc_auc", op=op, threshold=0.5)
-        assert evaluate_check(check, ev).status is CheckStatus.INVALID  # type: ignore[arg-type]
+        assert evaluate_check(check, ev, AS_OF).status is CheckStatus.INVALID  # type: ignore[arg-type]
 
 
 def test_dataset_logged_cites_name_and_digest() -> None:
-    result = evaluate_check(_check(kind="dataset_logged", context="training"), make_snapshot())  # type: ignore[arg-type]
+    result = evaluate_check(_check(kind="dataset_logged", context="training"), make_snapshot(), AS_OF)  # type: ignore[arg-type]
     assert result.status is CheckStatus.PASS
     assert result.evidence[0].digest == "a1a2a3a4"
-    missing = evaluate_check(_check(kind="dataset_logged", context="production"), make_snapshot())  # type: ignore[arg-type]
+    missing = evaluate_check(_check(kind="dataset_logged", context="production"), make_snapshot(), AS_OF)  # type: ignore[arg-type]
     assert missing.status is CheckStatus.NOT_EVIDENCED
     assert "evaluation, training" in missing.reason
 
 
 def test_text_present_takes_first_non_empty_source_and_min_length() -> None:
     check = _check(kind="text_present", sources=["tag:nope", "tag:intended_use"], min_length=10)
-    result = evaluate_check(check, make_snapshot())  # type: ignore[arg-type]
+    result = evaluate_check(check, make_snapshot(), AS_OF)  # type: ignore[arg-type]
     assert result.status is CheckStatus.PASS
     assert result.evidence[0].locator.endswith("tag intended_use")
     short = make_snapshot(tags={"intended_use": "  tbd  "})
-    assert evaluate_check(check, short).status is CheckStatus.NOT_EVIDENCED  # type: ignore[arg-type]
+    assert evaluate_check(check, short, AS_OF).status is CheckStatus.NOT_EVIDENCED  # type: ignore[arg-type]
 
 
 def test_text_sources_cover_descriptions() -> None:
     check = _check(kind="text_present", sources=["model_version:description"])
-    result = evaluate_check(check, make_snapshot())  # type: ignore[arg-type]
+    result = evaluate_check(check, make_snapshot(), AS_OF)  # type: ignore[arg-type]
     assert result.status is CheckStatus.PASS
     assert result.evidence[0].locator == "models:/credit-risk/3 description"
 
@@ -92,11 +92,11 @@ def test_unknown_text_source_is_a_validation_error() -> None:
 
 def test_artifact_glob_and_registration() -> None:
     ev = make_snapshot()
-    assert evaluate_check(_check(kind="artifact_present", pattern="eval/*.json"), ev).status is CheckStatus.PASS  # type: ignore[arg-type]
-    assert evaluate_check(_check(kind="artifact_present", pattern="eval"), ev).status is CheckStatus.NOT_EVIDENCED  # type: ignore[arg-type]
-    assert evaluate_check(_check(kind="model_registered"), ev).status is CheckStatus.PASS  # type: ignore[arg-type]
+    assert evaluate_check(_check(kind="artifact_present", pattern="eval/*.json"), ev, AS_OF).status is CheckStatus.PASS  # type: ignore[arg-type]
+    assert evaluate_check(_check(kind="artifact_present", pattern="eval"), ev, AS_OF).status is CheckStatus.NOT_EVIDENCED  # type: ignore[arg-type]
+    assert evaluate_check(_check(kind="model_registered"), ev, AS_OF).status is CheckStatus.PASS  # type: ignore[arg-type]
     run_only = ev.model_copy(update={"model_version": None})
-    assert evaluate_check(_check(kind="model_registered"), run_only).status is CheckStatus.NOT_EVIDENCED  # type: ignore[arg-type]
+    assert evaluate_check(_check(kind="model_registered"), run_only, AS_OF).status is CheckStatus.NOT_EVIDENCED  # type: ignore[arg-type]
 
 
 def _result(status: CheckStatus) -> CheckResult:

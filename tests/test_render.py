@@ -29,7 +29,8 @@ def test_documents_and_paths(loaded: Loaded) -> None:
     assert set(files) == {
         "model-card.html", "datasets/evaluation-credit-eval-e1e2e3e4.html",
         "datasets/training-credit-train-a1a2a3a4.html", "gap-report-nist-ai-rmf.html",
-        "gap-report-nist-ai-rmf.json", "evidence.json", "summary.md",
+        "gap-report-nist-ai-rmf.json", "gap-report-iso-iec-42001.html", "gap-report-iso-iec-42001.json",
+        "evidence.json", "summary.md",
     }
 
 

@@ -22,6 +22,8 @@ class ControlStatus(str, Enum):
     PARTIAL = "partial"
     GAP = "gap"
     NOT_ASSESSED = "not_assessed"
+    NOT_APPLICABLE = "not_applicable"
+    WAIVED = "waived"
 
 
 class EvidenceRef(Frozen):
@@ -31,6 +33,26 @@ class EvidenceRef(Frozen):
     locator: str = Field(description="where it lives, e.g. 'runs:/<id> metric roc_auc step 0'")
     value: str | None = Field(default=None, description="the value as recorded, if any")
     digest: str | None = Field(default=None, description="dataset digest or artifact sha256")
+
+
+class OverrideNote(Frozen):
+    """A project override applied to a check: what changed, who decided, why."""
+
+    original: str
+    applied: str
+    rationale: str
+    owner: str
+
+
+class Decision(Frozen):
+    """A waiver or not-applicable declaration that set a control's status."""
+
+    kind: str = Field(description="'waiver' or 'not_applicable'")
+    approver: str
+    reason: str
+    expires: str | None = None
+    ticket: str | None = None
+    date: str | None = None
 
 
 class CheckResult(Frozen):
@@ -44,6 +66,8 @@ class CheckResult(Frozen):
     observed: str | None = None
     remediation: str | None = None
     evidence: tuple[EvidenceRef, ...] = ()
+    override: OverrideNote | None = None
+    source: str = Field(default="mapping", description="'mapping' or 'attestation'")
 
 
 class ControlResult(Frozen):
@@ -54,6 +78,15 @@ class ControlResult(Frozen):
     status: ControlStatus
     reason: str
     checks: tuple[CheckResult, ...] = ()
+    via_crosswalk: tuple[str, ...] = Field(
+        default=(), description="source controls when the status comes only through a crosswalk"
+    )
+    underlying: ControlStatus | None = Field(
+        default=None, description="the status before a waiver or not-applicable declaration"
+    )
+    decision: Decision | None = None
+    notes: tuple[str, ...] = Field(default=(), description="expired waivers, stale evidence, ...")
+    blocking: bool = False
 
 
 class FrameworkAssessment(Frozen):
@@ -70,13 +103,26 @@ class FrameworkAssessment(Frozen):
         return {s.value: self.count(s) for s in ControlStatus}
 
     @property
+    def applicable(self) -> int:
+        return len(self.controls) - self.count(ControlStatus.NOT_APPLICABLE)
+
+    @property
     def assessed(self) -> int:
-        return len(self.controls) - self.count(ControlStatus.NOT_ASSESSED)
+        """Applicable controls with evidence bound to them (directly or via a crosswalk)."""
+        return self.applicable - self.count(ControlStatus.NOT_ASSESSED)
+
+    @property
+    def via_crosswalk(self) -> int:
+        return sum(1 for c in self.controls if c.via_crosswalk)
 
     @property
     def coverage(self) -> float:
-        """Share of controls with at least one check bound (0..1)."""
-        return self.assessed / len(self.controls) if self.controls else 0.0
+        """Share of applicable controls with at least one check bound (0..1)."""
+        return self.assessed / self.applicable if self.applicable else 0.0
+
+    @property
+    def blocking(self) -> tuple[ControlResult, ...]:
+        return tuple(c for c in self.controls if c.blocking)
 
 
 class Assessment(Frozen):
@@ -84,3 +130,9 @@ class Assessment(Frozen):
     mapping_id: str
     checks: tuple[CheckResult, ...]
     frameworks: tuple[FrameworkAssessment, ...]
+    notes: tuple[str, ...] = Field(default=(), description="expired attestations and waivers, ...")
+    strict: bool = False
+
+    @property
+    def blocking(self) -> tuple[ControlResult, ...]:
+        return tuple(c for fw in self.frameworks for c in fw.blocking)

@@ -21,6 +21,9 @@ class _CheckBase(Frozen):
     controls: dict[Identifier, tuple[Identifier, ...]] = Field(
         description="catalogue id -> control ids this check evidences", min_length=1
     )
+    max_age_days: int | None = Field(
+        default=None, ge=0, description="evidence older than this (at the as-of time) does not count"
+    )
 
 
 class MetricThreshold(_CheckBase):
@@ -32,6 +35,13 @@ class MetricThreshold(_CheckBase):
     aliases: tuple[Identifier, ...] = ()
     op: Comparator
     threshold: float
+    context: Identifier | None = Field(
+        default=None, description="a dataset of this context must be logged with the run"
+    )
+    min_samples: int | None = Field(default=None, ge=1, description="smallest sample size judged")
+    samples_key: Identifier | None = Field(
+        default=None, description="where the sample size is: a metric key or 'param:<key>'"
+    )
 
     @model_validator(mode="after")
     def _finite_threshold(self) -> MetricThreshold:

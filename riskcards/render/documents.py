@@ -18,6 +18,7 @@ from pydantic import Field
 from riskcards.assess import fmt_number
 from riskcards.models.assessment import (
     Assessment,
+    CheckResult,
     ControlResult,
     ControlStatus,
     FrameworkAssessment,
@@ -25,8 +26,6 @@ from riskcards.models.assessment import (
 from riskcards.models.base import Frozen
 from riskcards.models.catalogue import Catalogue
 from riskcards.models.evidence import DatasetInput, EvidenceSnapshot, MetricValue
-
-STATUS_ORDER = (ControlStatus.GAP, ControlStatus.PARTIAL, ControlStatus.MET, ControlStatus.NOT_ASSESSED)
 
 
 class DocumentMeta(Frozen):
@@ -127,6 +126,11 @@ class ControlView(Frozen):
     group_titles: tuple[str, ...]
     text: str
 
+    @property
+    def status_label(self) -> str:
+        label = self.result.status.value.replace("_", " ")
+        return f"{label} (via crosswalk)" if self.result.via_crosswalk else label
+
 
 class GroupStatus(Frozen):
     group_id: str
@@ -148,15 +152,24 @@ class GapReport(Frozen):
     total: int
     coverage_percent: str
     by_group: tuple[GroupStatus, ...]
-    gaps: tuple[ControlView, ...] = Field(description="gap and partial, gaps first")
+    gaps: tuple[ControlView, ...] = Field(description="gap and partial: blocking first, then direct, then via crosswalk")
     met: tuple[ControlView, ...]
+    decided: tuple[ControlView, ...] = Field(description="waived and not applicable, with approvers")
     not_assessed: tuple[ControlView, ...]
+    overrides: tuple[CheckResult, ...] = Field(description="checks whose threshold the project overrode")
+    notes: tuple[str, ...] = Field(description="expired waivers and attestations, stale evidence")
+    via_crosswalk: int
+    blocking: int
     mapping_id: str
 
 
 class ReleaseSummary(Frozen):
     frameworks: tuple[FrameworkStatus, ...]
-    gaps: tuple[tuple[str, ControlView], ...] = Field(description="(framework title, control)")
+    gaps: tuple[tuple[str, ControlView], ...] = Field(
+        description="(framework title, control): gaps evidenced directly, blocking first"
+    )
+    indirect: int = Field(description="gaps reached only through a crosswalk, not listed")
+    notes: tuple[str, ...]
     files: tuple[str, ...]
     main: str
 
@@ -348,7 +361,8 @@ def build_gap_report(fw: FrameworkAssessment, catalogue: Catalogue, mapping_id: 
             total=len(members),
         ))
     rank = {ControlStatus.GAP: 0, ControlStatus.PARTIAL: 1}
-    gaps = sorted((v for v in views if v.result.status in rank), key=lambda v: rank[v.result.status])
+    gaps = sorted((v for v in views if v.result.status in rank),
+                  key=lambda v: (not v.result.blocking, bool(v.result.via_crosswalk), rank[v.result.status]))
     return GapReport(
         catalogue_id=catalogue.id, title=catalogue.title, version=catalogue.version,
         publisher=catalogue.publisher, source_url=catalogue.source_url, licence=catalogue.licence,
@@ -357,6 +371,12 @@ def build_gap_report(fw: FrameworkAssessment, catalogue: Catalogue, mapping_id: 
         coverage_percent=f"{fw.coverage * 100:.0f}%", by_group=tuple(by_group),
         gaps=tuple(gaps),
         met=tuple(v for v in views if v.result.status is ControlStatus.MET),
+        decided=tuple(v for v in views if v.result.decision is not None),
         not_assessed=tuple(v for v in views if v.result.status is ControlStatus.NOT_ASSESSED),
+        overrides=tuple(sorted({c.check_id: c for r in fw.controls for c in r.checks if c.override}.values(),
+                               key=lambda c: c.check_id)),
+        notes=tuple(n for r in fw.controls for n in r.notes),
+        via_crosswalk=fw.via_crosswalk,
+        blocking=len(fw.blocking),
         mapping_id=mapping_id,
     )

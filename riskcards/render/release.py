@@ -94,7 +94,9 @@ def render_release(
                             content=(evidence.model_dump_json(indent=2) + "\n").encode()))
     summary = ReleaseSummary(
         frameworks=tuple(framework_status(fw) for fw in assessment.frameworks),
-        gaps=tuple((fw.catalogue_title, v) for fw, r in reports for v in r.gaps),
+        gaps=tuple((fw.catalogue_title, v) for fw, r in reports for v in r.gaps if not v.result.via_crosswalk),
+        indirect=sum(1 for _, r in reports for v in r.gaps if v.result.via_crosswalk),
+        notes=assessment.notes,
         files=tuple(sorted(f.path for f in files)),
         main=MODEL_CARD,
     )

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from riskcards.api import release
+from riskcards.api import Options, release
 from riskcards.catalogues import crosswalk_coverage, load_library, validate_files
 from riskcards.errors import ConfigError
 from riskcards.schema import SCHEMAS, schema_dir, schema_text
@@ -117,8 +117,8 @@ def test_extension_controls_can_be_mapped_and_reported(tmp_path: Path) -> None:
     )
     snapshot = tmp_path / "evidence.json"
     snapshot.write_text(make_snapshot().model_dump_json())
-    result = release(None, out=tmp_path / "out", evidence_file=snapshot, as_of=AS_OF, mapping=mapping,
-                     pdf=False, extra_dirs=[folder])
+    options = Options(evidence_file=snapshot, as_of=AS_OF, mapping=mapping, pdf=False, frameworks_dirs=(folder,))
+    result = release(options, tmp_path / "out")
     report = json.loads((result.out / "gap-report-nist-ai-rmf.json").read_text())
     (acme,) = [c for c in report["controls"] if c["control_id"] == "ACME-MS-1"]
     assert acme["status"] == "gap"

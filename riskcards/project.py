@@ -1,0 +1,172 @@
+"""The project file ``riskcards.yaml`` and the attestation folder (layer: loading).
+
+Read in two steps, because the project names the folders and mapping that the rest is
+checked against: :func:`read_project` validates the file's structure; :func:`project_decisions`
+then checks every framework, control and check it names (with ``file:line:col`` and "did you
+mean"), and reads the attestations. Paths in the file are relative to the file.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from riskcards.catalogues import display_name, sha256_file, yaml_files
+from riskcards.errors import ConfigError, Issue
+from riskcards.models.bundle import InputFile
+from riskcards.models.catalogue import Catalogue
+from riskcards.models.mapping import EvidenceMapping, MetricThreshold
+from riskcards.models.project import Attestation, AttestationRecord, Decisions, ProjectConfig
+from riskcards.yamlio import YamlDocument, did_you_mean, load_yaml, validate
+
+PROJECT_FILE = "riskcards.yaml"
+
+
+@dataclass(frozen=True)
+class Project:
+    config: ProjectConfig
+    path: Path | None
+    doc: YamlDocument | None
+
+    def resolve(self, relative: str | None) -> Path | None:
+        """A path from the project file, relative to the file's folder."""
+        if relative is None:
+            return None
+        p = Path(relative)
+        return p if p.is_absolute() or self.path is None else self.path.parent / p
+
+    def name(self, path: Path) -> str:
+        """How a file read for the project is named in outputs: relative to the project file,
+        so the same project gives the same bytes wherever it is checked out."""
+        if self.path is not None:
+            try:
+                return path.resolve().relative_to(self.path.resolve().parent).as_posix()
+            except ValueError:
+                pass
+        return display_name(path)
+
+    @property
+    def frameworks_dirs(self) -> tuple[Path, ...]:
+        return tuple(self.resolve(d) for d in self.config.frameworks_dirs)  # type: ignore[misc]
+
+
+EMPTY = Project(config=ProjectConfig(schema_version=1), path=None, doc=None)
+
+
+def find_project(explicit: Path | None, cwd: Path | None = None) -> Path | None:
+    """``--config FILE`` if given (it must exist), else ``./riskcards.yaml`` when present."""
+    if explicit is not None:
+        if not explicit.is_file():
+            raise ConfigError(f"project file {explicit} not found")
+        return explicit
+    default = (cwd or Path.cwd()) / PROJECT_FILE
+    return default if default.is_file() else None
+
+
+def read_project(path: Path | None) -> Project:
+    """The project's structure, validated (references are checked later)."""
+    if path is None:
+        return EMPTY
+    doc = load_yaml(path)
+    return Project(config=validate(doc, ProjectConfig, what="project file"), path=path, doc=doc)
+
+
+def _control_issue(doc: YamlDocument, at: tuple[str | int, ...], framework: str, control: str,
+                   catalogues: Mapping[str, Catalogue]) -> tuple[Issue | None, str]:
+    """(problem, canonical id) for a framework/control pair named in a file."""
+    cat = catalogues.get(framework)
+    if cat is None:
+        return doc.issue((*at, "framework"), f"unknown framework {framework!r}"
+                         + did_you_mean(framework, catalogues)), control
+    found = cat.control(control)
+    if found is None:
+        choices = [c.id for c in cat.controls]
+        return doc.issue((*at, "control"), f"unknown control {control!r} in {framework}"
+                         + did_you_mean(control, choices)), control
+    return None, found.id
+
+
+def project_decisions(
+    project: Project, catalogues: Mapping[str, Catalogue], mapping: EvidenceMapping
+) -> tuple[Decisions, tuple[InputFile, ...]]:
+    """Check every reference in the project file and read the attestations.
+
+    Returns the decisions for the assessment and the input files read (for the manifest).
+    """
+    config, doc = project.config, project.doc
+    if doc is None or project.path is None:
+        return Decisions(gate=config.gate), ()
+    issues: list[Issue] = []
+    for i, fw in enumerate(config.frameworks or ()):
+        if fw not in catalogues:
+            issues.append(doc.issue(("frameworks", i), f"unknown framework {fw!r}" + did_you_mean(fw, catalogues)))
+    not_applicable, waivers = [], []
+    for field, items, out in (("not_applicable", config.not_applicable, not_applicable),
+                              ("waivers", config.waivers, waivers)):
+        for i, item in enumerate(items):
+            problem, control_id = _control_issue(doc, (field, i), item.framework, item.control, catalogues)
+            if problem:
+                issues.append(problem)
+            out.append(item.model_copy(update={"control": control_id}))
+    checks = {c.id: c for c in mapping.checks}
+    for i, o in enumerate(config.overrides):
+        check = checks.get(o.check)
+        if check is None:
+            issues.append(doc.issue(("overrides", i, "check"), f"unknown check {o.check!r} in mapping "
+                                    f"{mapping.id}" + did_you_mean(o.check, checks)))
+        elif (o.threshold is not None or o.op is not None) and not isinstance(check, MetricThreshold):
+            issues.append(doc.issue(("overrides", i, "check"),
+                                    f"check {o.check!r} is a {check.kind} check: it has no threshold"))
+    required = {}
+    for fw, controls in config.gate.required.items():
+        ids = []
+        for j, control in enumerate(controls):
+            problem, control_id = _control_issue(doc, ("gate", "required", fw, j), fw, control, catalogues)
+            if problem:
+                issues.append(doc.issue(("gate", "required", fw, j), problem.message))
+            ids.append(control_id)
+        required[fw] = tuple(ids)
+    records, files = _attestations(project, catalogues, issues)
+    if issues:
+        issues.sort(key=lambda i: (i.file, i.line or 0, i.col or 0))
+        raise ConfigError(f"{len(issues)} problem(s) in the project", issues)
+    inputs = (InputFile(role="config", name=project.name(project.path), sha256=sha256_file(project.path)), *files)
+    return Decisions(overrides=config.overrides, not_applicable=tuple(not_applicable), waivers=tuple(waivers),
+                     attestations=records, gate=config.gate.model_copy(update={"required": required})), inputs
+
+
+def _attestations(project: Project, catalogues: Mapping[str, Catalogue],
+                  issues: list[Issue]) -> tuple[tuple[AttestationRecord, ...], tuple[InputFile, ...]]:
+    folder = project.resolve(project.config.attestations_dir)
+    if folder is None:
+        return (), ()
+    if not folder.is_dir():
+        assert project.doc is not None
+        issues.append(project.doc.issue(("attestations_dir",), f"folder {folder} does not exist"))
+        return (), ()
+    records, files, seen = [], [], {}
+    for path in yaml_files(folder):
+        try:
+            doc = load_yaml(path)
+            att = validate(doc, Attestation, what="attestation")
+        except ConfigError as exc:
+            issues.extend(exc.issues or [Issue(str(path), None, None, "", str(exc))])
+            continue
+        if att.id in seen:
+            issues.append(doc.issue(("id",), f"attestation id {att.id!r} is also used in {seen[att.id]}"))
+        seen[att.id] = str(path)
+        controls = {}
+        for fw, ids in att.controls.items():
+            canonical = []
+            for j, control in enumerate(ids):
+                problem, control_id = _control_issue(doc, ("controls", fw, j), fw, control, catalogues)
+                if problem:
+                    issues.append(doc.issue(("controls", fw, j), problem.message))
+                canonical.append(control_id)
+            controls[fw] = tuple(canonical)
+        digest = sha256_file(path)
+        records.append(AttestationRecord(attestation=att.model_copy(update={"controls": controls}),
+                                         file=project.name(path), sha256=digest))
+        files.append(InputFile(role="attestation", name=project.name(path), sha256=digest))
+    return tuple(records), tuple(files)
