@@ -40,8 +40,8 @@ from riskcards.models.assessment import Assessment
 from riskcards.models.bundle import InputFile, Manifest
 from riskcards.models.catalogue import Catalogue
 from riskcards.models.evidence import EvidenceSnapshot
-from riskcards.models.project import Decisions
-from riskcards.project import Project, find_project, project_decisions, read_project
+from riskcards.models.project import Decisions, Sidecars
+from riskcards.project import Project, find_project, project_decisions, project_sidecars, read_project
 from riskcards.render.junit import junit_xml
 from riskcards.render.release import EVIDENCE, MODEL_CARD, render_release
 from riskcards.targets import parse_target
@@ -53,6 +53,11 @@ __all__ = ["crosswalk_coverage", "find_control", "validate_files"]  # re-exporte
 def frameworks_library(extra_dirs: Sequence[Path] = ()) -> Library:
     """Every catalogue and crosswalk: built in, plus the organisation's folders."""
     return load_library(extra_dirs)
+
+
+def frameworks_dirs(config: Path | None, extra: Sequence[Path] = ()) -> tuple[Path, ...]:
+    """The organisation folders named by the project file, then those given explicitly."""
+    return (*read_project(find_project(config)).frameworks_dirs, *extra)
 
 
 def catalogue(library: Library, catalogue_id: str) -> Catalogue:
@@ -87,6 +92,7 @@ class Prepared:
     project: Project
     loaded: Loaded
     decisions: Decisions
+    sidecars: Sidecars
     inputs: tuple[InputFile, ...]
     frameworks: tuple[str, ...] | None
 
@@ -151,8 +157,10 @@ def prepare(options: Options) -> Prepared:
             raise UsageError(f"unknown framework {fw!r}" + did_you_mean(fw, loaded.catalogues)
                              + f" (known: {', '.join(sorted(loaded.catalogues))})")
     decisions, project_inputs = project_decisions(project, loaded.catalogues, loaded.mapping)
-    return Prepared(options=options, project=project, loaded=loaded, decisions=decisions,
-                    inputs=(*loaded.inputs, *project_inputs), frameworks=options.frameworks or None)
+    sidecars, sidecar_inputs = project_sidecars(project)
+    return Prepared(options=options, project=project, loaded=loaded, decisions=decisions, sidecars=sidecars,
+                    inputs=(*loaded.inputs, *project_inputs, *sidecar_inputs),
+                    frameworks=options.frameworks or None)
 
 
 def _evidence(options: Options) -> tuple[EvidenceSnapshot, datetime]:
@@ -185,7 +193,7 @@ def release(options: Options, out: Path) -> ReleaseResult:
     done = assess_release(options)
     prepared, evidence, assessment = done.prepared, done.evidence, done.assessment
     files = render_release(evidence, assessment, prepared.loaded.catalogues, pdf=bool(prepared.options.pdf),
-                           templates=prepared.options.templates)
+                           templates=prepared.options.templates, sidecars=prepared.sidecars)
     evidence_bytes = next(f.content for f in files if f.path == EVIDENCE)
     manifest = build_manifest(
         files, target=evidence.target.uri, model=evidence.target.display, as_of=assessment.as_of,

@@ -474,11 +474,13 @@ def assess(
     decisions = decisions or Decisions()
     mapping, override_notes = apply_overrides(mapping, decisions.overrides)
     results = {}
+    default_owner = decisions.owners.get("default") or evidence.run.tags.get("owner")
     for check in mapping.checks:
         result = evaluate_check(check, evidence, as_of)
+        update: dict[str, object] = {"owner": decisions.owners.get(check.id, default_owner)}
         if check.id in override_notes:
-            result = result.model_copy(update={"override": override_notes[check.id]})
-        results[check.id] = result
+            update["override"] = override_notes[check.id]
+        results[check.id] = result.model_copy(update=update)
     attested = [(r, evaluate_attestation(r, evidence, as_of)) for r in decisions.attestations]
     named = {c for ch in mapping.checks for c in ch.controls} | {
         c for r in decisions.attestations for c in r.attestation.controls}

@@ -209,10 +209,14 @@ def demo(out: Path, **params: Any) -> None:
 
 @cli.group()
 @_frameworks_dir_option
+@click.option("--config", type=click.Path(dir_okay=False, path_type=Path),
+              help="Project file whose frameworks_dirs to include (default: ./riskcards.yaml when present).")
 @click.pass_context
-def frameworks(ctx: click.Context, frameworks_dirs: tuple[Path, ...]) -> None:
+def frameworks(ctx: click.Context, frameworks_dirs: tuple[Path, ...], config: Path | None) -> None:
     """The control catalogues and crosswalks: list, show, validate, crosswalk."""
-    ctx.obj = {"dirs": frameworks_dirs}
+    from riskcards import api
+
+    ctx.obj = {"dirs": _run(lambda: api.frameworks_dirs(config, frameworks_dirs))}
 
 
 def _library(ctx: click.Context) -> Any:

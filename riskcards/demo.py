@@ -853,6 +853,13 @@ schema_version: 1
 target: models:/credit-risk@champion
 frameworks: [nist-ai-rmf, iso-iec-42001]
 attestations_dir: attestations
+model_card: model-card.yaml
+dataset_sheets:
+  credit-train: datasheets/credit-train.yaml
+owners:
+  default: Credit ML team (M. Okafor)
+  fairness.demographic_parity: Fair-lending officer (R. Diaz)
+  fairness.equalized_odds: Fair-lending officer (R. Diaz)
 overrides:
   - check: deployment.latency
     threshold: 50
@@ -864,6 +871,11 @@ not_applicable:
     justification: >-
       A logistic regression trained in seconds on a laptop; its environmental footprint is
       negligible and not measured.
+    approver: Head of Model Risk (A. Chen)
+    date: "{today}"
+  - framework: iso-iec-42001
+    control: A.10.4
+    justification: The model is used internally by underwriters; it is not provided to customers.
     approver: Head of Model Risk (A. Chen)
     date: "{today}"
 waivers:
@@ -884,6 +896,36 @@ gate:
   required:
     nist-ai-rmf: ["GOVERN 1.1", "MAP 5.1"]
 """
+
+_DEMO_SIDECARS = {
+    "model-card.yaml": """\
+# Human-written model-card fields (Mitchell et al. 2019); MLflow tags fill what is left out.
+schema_version: 1
+primary_intended_users: Underwriters of the consumer-lending unit, who review every flagged application.
+relevant_factors: >-
+  Sex and age band of the applicant. Sex is not a model input, but income and employment
+  history differ by sex in the data, so selection rates differ too.
+variation_approaches: Metrics on one held-out split (25%); no confidence intervals yet.
+ethical_considerations: >-
+  Credit decisions affect people's access to finance. The model only triages applications for
+  human review; it never declines one on its own. The demographic parity gap is a known issue.
+recommendations: Keep a human in the loop; re-assess fairness on every retraining.
+license: Internal use only
+""",
+    "datasheets/credit-train.yaml": """\
+# Answers to "Datasheets for Datasets" (Gebru et al.) for the training data.
+schema_version: 1
+purpose: To train the credit-risk triage model.
+creators: riskcards demo (synthetic data generator, seed 7)
+instances: One consumer-loan application with its outcome (default or not).
+sensitive_data: Sex and age band, kept for fairness evaluation only; not model inputs.
+collection_process: Generated synthetically; no real person is described.
+preprocessing: Numeric features standardised with the training mean and deviation.
+uses_to_avoid: Any decision about real applicants.
+licence: CC0 (synthetic)
+maintainer: Credit ML team
+""",
+}
 
 _DEMO_ATTESTATIONS = {
     "ai-policy.yaml": """\
@@ -965,4 +1007,8 @@ def write_demo_project(out_dir: Path, logged: DemoLogged) -> Path:
     folder.mkdir()
     for name, text in _DEMO_ATTESTATIONS.items():
         (folder / name).write_text(text.format(version=logged.model_version, **values), encoding="utf-8")
+    for name, text in _DEMO_SIDECARS.items():
+        path = out / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
     return config

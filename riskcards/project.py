@@ -11,16 +11,28 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
+
+from pydantic import BaseModel
 
 from riskcards.catalogues import display_name, sha256_file, yaml_files
 from riskcards.errors import ConfigError, Issue
 from riskcards.models.bundle import InputFile
 from riskcards.models.catalogue import Catalogue
 from riskcards.models.mapping import EvidenceMapping, MetricThreshold
-from riskcards.models.project import Attestation, AttestationRecord, Decisions, ProjectConfig
+from riskcards.models.project import (
+    Attestation,
+    AttestationRecord,
+    DatasetSheetSidecar,
+    Decisions,
+    ModelCardSidecar,
+    ProjectConfig,
+    Sidecars,
+)
 from riskcards.yamlio import YamlDocument, did_you_mean, load_yaml, validate
 
 PROJECT_FILE = "riskcards.yaml"
+M = TypeVar("M", bound=BaseModel)
 
 
 @dataclass(frozen=True)
@@ -118,6 +130,10 @@ def project_decisions(
         elif (o.threshold is not None or o.op is not None) and not isinstance(check, MetricThreshold):
             issues.append(doc.issue(("overrides", i, "check"),
                                     f"check {o.check!r} is a {check.kind} check: it has no threshold"))
+    for key in config.owners:
+        if key != "default" and key not in checks:
+            issues.append(doc.issue(("owners", key), f"unknown check {key!r} in mapping {mapping.id}"
+                                    + did_you_mean(key, [*checks, "default"])))
     required = {}
     for fw, controls in config.gate.required.items():
         ids = []
@@ -132,7 +148,7 @@ def project_decisions(
         issues.sort(key=lambda i: (i.file, i.line or 0, i.col or 0))
         raise ConfigError(f"{len(issues)} problem(s) in the project", issues)
     inputs = (InputFile(role="config", name=project.name(project.path), sha256=sha256_file(project.path)), *files)
-    return Decisions(overrides=config.overrides, not_applicable=tuple(not_applicable), waivers=tuple(waivers),
+    return Decisions(owners=dict(config.owners), overrides=config.overrides, not_applicable=tuple(not_applicable), waivers=tuple(waivers),
                      attestations=records, gate=config.gate.model_copy(update={"required": required})), inputs
 
 
@@ -170,3 +186,36 @@ def _attestations(project: Project, catalogues: Mapping[str, Catalogue],
                                          file=project.name(path), sha256=digest))
         files.append(InputFile(role="attestation", name=project.name(path), sha256=digest))
     return tuple(records), tuple(files)
+
+
+def project_sidecars(project: Project) -> tuple[Sidecars, tuple[InputFile, ...]]:
+    """The model-card and datasheet sidecars named in the project file, validated."""
+    config, doc = project.config, project.doc
+    if doc is None:
+        return Sidecars(), ()
+    issues: list[Issue] = []
+    files: list[InputFile] = []
+
+    def read(at: tuple[str, ...], relative: str, model: type[M]) -> M | None:
+        path = project.resolve(relative)
+        assert path is not None
+        if not path.is_file():
+            issues.append(doc.issue(at, f"file {relative} not found (relative to the project file)"))
+            return None
+        try:
+            value = validate(load_yaml(path), model, what="sidecar")
+        except ConfigError as exc:
+            issues.extend(exc.issues)
+            return None
+        files.append(InputFile(role="config", name=project.name(path), sha256=sha256_file(path)))
+        return value
+
+    card = read(("model_card",), config.model_card, ModelCardSidecar) if config.model_card else None
+    sheets = {}
+    for name, relative in config.dataset_sheets.items():
+        sheet = read(("dataset_sheets", name), relative, DatasetSheetSidecar)
+        if sheet is not None:
+            sheets[name] = sheet
+    if issues:
+        raise ConfigError(f"{len(issues)} problem(s) in the project's sidecars", issues)
+    return Sidecars(model_card=card, dataset_sheets=sheets), tuple(files)

@@ -15,7 +15,7 @@ from pydantic import BaseModel
 
 from riskcards.models.catalogue import Catalogue, CatalogueExtension, Crosswalk
 from riskcards.models.mapping import EvidenceMapping
-from riskcards.models.project import Attestation, ProjectConfig
+from riskcards.models.project import Attestation, DatasetSheetSidecar, ModelCardSidecar, ProjectConfig
 from riskcards.resources import frameworks_dir
 
 SCHEMAS: dict[str, type[BaseModel]] = {
@@ -25,6 +25,8 @@ SCHEMAS: dict[str, type[BaseModel]] = {
     "evidence-mapping": EvidenceMapping,
     "project": ProjectConfig,
     "attestation": Attestation,
+    "model-card": ModelCardSidecar,
+    "dataset-sheet": DatasetSheetSidecar,
 }
 
 

@@ -67,6 +67,7 @@ class CheckResult(Frozen):
     remediation: str | None = None
     evidence: tuple[EvidenceRef, ...] = ()
     override: OverrideNote | None = None
+    owner: str | None = Field(default=None, description="who remediates a failure of this check")
     source: str = Field(default="mapping", description="'mapping' or 'attestation'")
 
 

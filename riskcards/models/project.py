@@ -66,6 +66,58 @@ class Outputs(Frozen):
     pdf: bool = True
 
 
+class ModelCardSidecar(Frozen):
+    """Human-written model-card fields (Mitchell et al. 2019) that no metric can give.
+
+    Each field wins over the MLflow tag of the same meaning; what neither gives is shown as
+    "Not provided".
+    """
+
+    schema_version: Literal[1]
+    overview: Text | None = None
+    model_type: Text | None = None
+    license: Text | None = None
+    citation: Text | None = None
+    contact: Text | None = None
+    primary_intended_uses: Text | None = None
+    primary_intended_users: Text | None = None
+    out_of_scope_uses: Text | None = None
+    relevant_factors: Text | None = None
+    evaluation_factors: Text | None = None
+    decision_thresholds: Text | None = None
+    variation_approaches: Text | None = None
+    evaluation_data: Text | None = None
+    training_data: Text | None = None
+    ethical_considerations: Text | None = None
+    caveats: Text | None = None
+    recommendations: Text | None = None
+
+
+class DatasetSheetSidecar(Frozen):
+    """Answers to the questions of Gebru et al., "Datasheets for Datasets", for one dataset."""
+
+    schema_version: Literal[1]
+    purpose: Text | None = None
+    creators: Text | None = None
+    funding: Text | None = None
+    instances: Text | None = None
+    labels: Text | None = None
+    missing_information: Text | None = None
+    sensitive_data: Text | None = None
+    collection_process: Text | None = None
+    collection_timeframe: Text | None = None
+    consent: Text | None = None
+    preprocessing: Text | None = None
+    labelling: Text | None = None
+    raw_data_kept: Text | None = None
+    uses: Text | None = None
+    uses_to_avoid: Text | None = None
+    distribution: Text | None = None
+    licence: Text | None = None
+    maintainer: Text | None = None
+    updates: Text | None = None
+
+
 class ProjectConfig(Frozen):
     schema_version: Literal[1]
     target: Text | None = None
@@ -82,6 +134,14 @@ class ProjectConfig(Frozen):
     gate: Gate = Gate()
     outputs: Outputs = Outputs()
     templates: Text | None = None
+    owners: dict[Identifier, Text] = Field(
+        default_factory=dict,
+        description="check id -> who remediates its gaps ('default' for all others)",
+    )
+    model_card: Text | None = Field(default=None, description="path of the model-card sidecar YAML")
+    dataset_sheets: dict[Identifier, Text] = Field(
+        default_factory=dict, description="dataset name -> path of its datasheet sidecar YAML"
+    )
 
 
 class ReleaseScope(Frozen):
@@ -124,8 +184,16 @@ class AttestationRecord(Frozen):
 class Decisions(Frozen):
     """What the project decided, as the (pure) assessment takes it into account."""
 
+    owners: dict[str, str] = Field(default_factory=dict)
     overrides: tuple[ThresholdOverride, ...] = ()
     not_applicable: tuple[NotApplicable, ...] = ()
     waivers: tuple[Waiver, ...] = ()
     attestations: tuple[AttestationRecord, ...] = ()
     gate: Gate = Gate()
+
+
+class Sidecars(Frozen):
+    """The human-written document fields of a project, validated."""
+
+    model_card: ModelCardSidecar | None = None
+    dataset_sheets: dict[str, DatasetSheetSidecar] = Field(default_factory=dict)

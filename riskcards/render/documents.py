@@ -19,6 +19,7 @@ from riskcards.assess import fmt_number
 from riskcards.models.assessment import (
     Assessment,
     CheckResult,
+    CheckStatus,
     ControlResult,
     ControlStatus,
     FrameworkAssessment,
@@ -26,6 +27,7 @@ from riskcards.models.assessment import (
 from riskcards.models.base import Frozen
 from riskcards.models.catalogue import Catalogue
 from riskcards.models.evidence import DatasetInput, EvidenceSnapshot, MetricValue
+from riskcards.models.project import DatasetSheetSidecar, ModelCardSidecar
 
 
 class DocumentMeta(Frozen):
@@ -78,11 +80,27 @@ class FrameworkStatus(Frozen):
     report: str = Field(description="relative path of the gap report HTML")
 
 
+class Prose(Frozen):
+    """A human-written text and where it came from; ``value`` None means not provided."""
+
+    value: str | None = None
+    source: str | None = None
+
+
 class ModelCard(Frozen):
+    """The sections of Mitchell et al., "Model Cards for Model Reporting" (2019)."""
+
     details: tuple[Row, ...]
-    intended_use: str | None
-    out_of_scope_use: str | None
-    factors: str | None
+    overview: Prose
+    intended_uses: Prose
+    intended_users: Prose
+    out_of_scope_uses: Prose
+    relevant_factors: Prose
+    evaluation_factors: Prose
+    decision_thresholds: Prose
+    variation_approaches: Prose
+    evaluation_data_notes: Prose
+    training_data_notes: Prose
     performance: tuple[MetricRow, ...]
     metric_groups: dict[str, tuple[MetricRow, ...]]
     slice_attributes: dict[str, tuple[SliceRow, ...]]
@@ -90,10 +108,9 @@ class ModelCard(Frozen):
     training_data: tuple[DatasetRef, ...]
     evaluation_data: tuple[DatasetRef, ...]
     other_data: tuple[DatasetRef, ...]
-    ethical_considerations: str | None
-    limitations: str | None
-    recommendations: str | None
-    description: str | None
+    ethical_considerations: Prose
+    caveats: Prose
+    recommendations: Prose
     governance: tuple[FrameworkStatus, ...]
     provenance: tuple[Row, ...]
     params: tuple[Row, ...]
@@ -107,6 +124,8 @@ class SchemaColumn(Frozen):
 
 
 class DatasetSheet(Frozen):
+    """A dataset input with the questions of Gebru et al., "Datasheets for Datasets"."""
+
     name: str
     context: str | None
     digest: str
@@ -119,6 +138,7 @@ class DatasetSheet(Frozen):
     sections: tuple[tuple[str, tuple[Row, ...]], ...] = Field(
         description="the Datasheets-for-Datasets questions: (section, rows)"
     )
+    sidecar: str | None = Field(default=None, description="the sidecar file that answered, if any")
 
 
 class ControlView(Frozen):
@@ -137,6 +157,17 @@ class GroupStatus(Frozen):
     title: str
     counts: dict[str, int]
     total: int
+
+
+class SoaRow(Frozen):
+    """One Annex A control in the ISO/IEC 42001 Statement of Applicability."""
+
+    control_id: str
+    title: str
+    applicable: bool
+    justification: str
+    status: str
+    evidence: tuple[str, ...]
 
 
 class GapReport(Frozen):
@@ -161,6 +192,7 @@ class GapReport(Frozen):
     via_crosswalk: int
     blocking: int
     mapping_id: str
+    soa: tuple[SoaRow, ...] = Field(default=(), description="ISO/IEC 42001 only: Statement of Applicability")
 
 
 class ReleaseSummary(Frozen):
@@ -217,7 +249,24 @@ def framework_status(fw: FrameworkAssessment) -> FrameworkStatus:
     )
 
 
-def build_model_card(ev: EvidenceSnapshot, assessment: Assessment) -> ModelCard:
+def _prose(sidecar: object | None, field: str, ev: EvidenceSnapshot, *tags: str,
+           fallback: tuple[str | None, str] | None = None) -> Prose:
+    """A sidecar field, else the first MLflow tag that has text, else a fallback, else None."""
+    value = getattr(sidecar, field, None) if sidecar is not None else None
+    if value and value.strip():
+        return Prose(value=value.strip(), source="model-card sidecar")
+    mv_tags = ev.model_version.tags if ev.model_version else {}
+    for tag in tags:
+        for where, found in (("run tag", ev.run.tags.get(tag)), ("model version tag", mv_tags.get(tag))):
+            if found and found.strip():
+                return Prose(value=found.strip(), source=f"MLflow {where} {tag}")
+    if fallback is not None and fallback[0] and fallback[0].strip():
+        return Prose(value=fallback[0].strip(), source=fallback[1])
+    return Prose()
+
+
+def build_model_card(ev: EvidenceSnapshot, assessment: Assessment,
+                     sidecar: ModelCardSidecar | None = None) -> ModelCard:
     run, mv = ev.run, ev.model_version
     slices: dict[str, dict[str, dict[str, str]]] = {}
     slice_metrics: list[str] = []
@@ -236,17 +285,24 @@ def build_model_card(ev: EvidenceSnapshot, assessment: Assessment) -> ModelCard:
     for ds in run.datasets:
         bucket = ds.context if ds.context in ("training", "evaluation") else "other"
         by_context[bucket].append(_dataset_ref(ds))
+    text = lambda field, *tags, fallback=None: _prose(sidecar, field, ev, *tags, fallback=fallback)  # noqa: E731
+    contact = text("contact", "owner", "contact")
     details = (
         Row(label="Name", value=mv.name if mv else run.run_name),
         Row(label="Version", value=mv.version if mv else None),
         Row(label="Aliases", value=", ".join(mv.aliases) if mv and mv.aliases else None),
+        Row(label="Date", value=mv.created.strftime("%Y-%m-%d") if mv and mv.created else
+            (run.start_time.strftime("%Y-%m-%d") if run.start_time else None)),
+        Row(label="Model type", value=text("model_type", "model_type",
+                                           fallback=(run.params.get("model_type"), "MLflow param")).value),
         Row(label="Task", value=_text(ev, "task")),
         Row(label="Domain", value=_text(ev, "domain")),
-        Row(label="Owner", value=_text(ev, "owner")),
+        Row(label="Owner / contact", value=contact.value),
+        Row(label="Licence", value=text("license", "license", "licence").value),
+        Row(label="Citation", value=text("citation", "citation").value),
         Row(label="Registered model", value=mv.registered_model_description if mv else None),
-        Row(label="Model type", value=run.params.get("model_type")),
-        Row(label="Created", value=mv.created.strftime("%Y-%m-%d %H:%M UTC") if mv and mv.created else None),
     )
+    slice_attrs = tuple(sorted(slices))
     provenance = (
         Row(label="Target", value=ev.target.uri),
         Row(label="Tracking store", value=ev.provenance.tracking_uri),
@@ -261,11 +317,23 @@ def build_model_card(ev: EvidenceSnapshot, assessment: Assessment) -> ModelCard:
         Row(label="MLflow version", value=ev.provenance.mlflow_version),
         Row(label="Evidence mapping", value=assessment.mapping_id),
     )
+    description = mv.description if mv and mv.description else None
     return ModelCard(
         details=details,
-        intended_use=_text(ev, "intended_use"),
-        out_of_scope_use=_text(ev, "out_of_scope_use"),
-        factors=_text(ev, "sensitive_attributes") or _text(ev, "factors"),
+        overview=text("overview", fallback=(description or run.description,
+                                            "MLflow model version description" if description
+                                            else "MLflow run description")),
+        intended_uses=text("primary_intended_uses", "intended_use"),
+        intended_users=text("primary_intended_users", "intended_users"),
+        out_of_scope_uses=text("out_of_scope_uses", "out_of_scope_use"),
+        relevant_factors=text("relevant_factors", "sensitive_attributes", "factors"),
+        evaluation_factors=text("evaluation_factors", fallback=(
+            ", ".join(slice_attrs) if slice_attrs else None, "attributes of the slice metrics logged in MLflow")),
+        decision_thresholds=text("decision_thresholds", fallback=(
+            run.params.get("decision_threshold"), "MLflow param decision_threshold")),
+        variation_approaches=text("variation_approaches"),
+        evaluation_data_notes=text("evaluation_data"),
+        training_data_notes=text("training_data"),
         performance=tuple(performance),
         metric_groups={k: tuple(v) for k, v in sorted(groups.items())},
         slice_attributes={
@@ -276,10 +344,9 @@ def build_model_card(ev: EvidenceSnapshot, assessment: Assessment) -> ModelCard:
         training_data=tuple(by_context["training"]),
         evaluation_data=tuple(by_context["evaluation"]),
         other_data=tuple(by_context["other"]),
-        ethical_considerations=_text(ev, "ethical_considerations"),
-        limitations=_text(ev, "limitations"),
-        recommendations=_text(ev, "recommendations"),
-        description=(mv.description if mv and mv.description else None) or run.description,
+        ethical_considerations=text("ethical_considerations", "ethical_considerations"),
+        caveats=text("caveats", "limitations", "caveats"),
+        recommendations=text("recommendations", "recommendations"),
         governance=tuple(framework_status(fw) for fw in assessment.frameworks),
         provenance=provenance,
         params=tuple(Row(label=k, value=v) for k, v in run.params.items()),
@@ -318,27 +385,49 @@ def _profile(profile: str | None) -> tuple[Row, ...]:
                  for k, v in sorted(parsed.items()))
 
 
-def build_dataset_sheet(ds: DatasetInput) -> DatasetSheet:
+def build_dataset_sheet(ds: DatasetInput, sidecar: DatasetSheetSidecar | None = None,
+                        sidecar_name: str | None = None) -> DatasetSheet:
     columns, raw = _columns(ds.dataset_schema)
-    tag = ds.tags.get
+    tags = ds.tags
+
+    def answer(field: str, *tag_keys: str) -> str | None:
+        value = getattr(sidecar, field, None) if sidecar is not None else None
+        if value and value.strip():
+            return value.strip()
+        return next((tags[k].strip() for k in tag_keys if tags.get(k, "").strip()), None)
+
+    rows_count = next((r.value for r in _profile(ds.profile) if r.label == "num_rows"), None)
     sections = (
-        ("Motivation", (Row(label="Purpose of the dataset", value=tag("purpose")),
-                        Row(label="Created by", value=tag("creator")))),
-        ("Composition", (Row(label="What an instance represents", value=tag("instances")),
-                         Row(label="Label / target", value=tag("target")),
-                         Row(label="Sensitive attributes", value=tag("sensitive_attributes")))),
-        ("Collection process", (Row(label="How the data was collected", value=tag("collection")),)),
-        ("Preprocessing and labelling", (Row(label="Preprocessing", value=tag("preprocessing")),)),
+        ("Motivation", (Row(label="For what purpose was the dataset created?", value=answer("purpose", "purpose")),
+                        Row(label="Who created it?", value=answer("creators", "creator", "creators")),
+                        Row(label="Who funded it?", value=answer("funding", "funding")))),
+        ("Composition", (Row(label="What do the instances represent?", value=answer("instances", "instances")),
+                         Row(label="How many instances are there?", value=rows_count),
+                         Row(label="Is there a label or target?", value=answer("labels", "target", "targets")),
+                         Row(label="Is any information missing?", value=answer("missing_information")),
+                         Row(label="Does it contain sensitive data?",
+                             value=answer("sensitive_data", "sensitive_attributes")))),
+        ("Collection process", (Row(label="How was the data collected?",
+                                    value=answer("collection_process", "collection")),
+                                Row(label="Over what timeframe?", value=answer("collection_timeframe")),
+                                Row(label="Did the people concerned consent?", value=answer("consent")))),
+        ("Preprocessing and labelling", (Row(label="What preprocessing was done?",
+                                             value=answer("preprocessing", "preprocessing")),
+                                         Row(label="How was it labelled?", value=answer("labelling")),
+                                         Row(label="Is the raw data kept?", value=answer("raw_data_kept")))),
         ("Uses", (Row(label="Use in this model", value=ds.context),
-                  Row(label="Uses to avoid", value=tag("uses_to_avoid")))),
-        ("Distribution", (Row(label="Licence", value=tag("licence") or tag("license")),)),
-        ("Maintenance", (Row(label="Maintainer", value=tag("maintainer")),)),
+                  Row(label="Other uses", value=answer("uses")),
+                  Row(label="Uses to avoid", value=answer("uses_to_avoid", "uses_to_avoid")))),
+        ("Distribution", (Row(label="How is it distributed?", value=answer("distribution")),
+                          Row(label="Under what licence?", value=answer("licence", "licence", "license")))),
+        ("Maintenance", (Row(label="Who maintains it?", value=answer("maintainer", "maintainer")),
+                         Row(label="How is it updated?", value=answer("updates")))),
     )
     return DatasetSheet(
         name=ds.name, context=ds.context, digest=ds.digest, source_type=ds.source_type,
         source=ds.source, columns=columns, schema_raw=raw, profile=_profile(ds.profile),
         tags=tuple(Row(label=k, value=v) for k, v in sorted(ds.tags.items())),
-        sections=sections,
+        sections=sections, sidecar=sidecar_name,
     )
 
 
@@ -379,4 +468,26 @@ def build_gap_report(fw: FrameworkAssessment, catalogue: Catalogue, mapping_id: 
         via_crosswalk=fw.via_crosswalk,
         blocking=len(fw.blocking),
         mapping_id=mapping_id,
+        soa=statement_of_applicability(fw, catalogue) if catalogue.id in SOA_CATALOGUES else (),
     )
+
+
+SOA_CATALOGUES = frozenset({"iso-iec-42001"})
+
+
+def statement_of_applicability(fw: FrameworkAssessment, catalogue: Catalogue) -> tuple[SoaRow, ...]:
+    """Each control: applicable or not (with the justification), its status and its evidence."""
+    rows = []
+    for r in fw.controls:
+        control = catalogue.control(r.control_id)
+        na = r.status is ControlStatus.NOT_APPLICABLE and r.decision is not None
+        if na:
+            justification = f"{r.decision.reason} (approved by {r.decision.approver})"  # type: ignore[union-attr]
+        else:
+            justification = "Applicable: no exclusion declared in the project file"
+        evidence = tuple(dict.fromkeys(ref.locator for c in r.checks if c.status is CheckStatus.PASS
+                                       for ref in c.evidence))
+        status = r.status.value.replace("_", " ") + (" (via crosswalk)" if r.via_crosswalk else "")
+        rows.append(SoaRow(control_id=r.control_id, title=control.label if control else r.label,
+                           applicable=not na, justification=justification, status=status, evidence=evidence))
+    return tuple(rows)

@@ -11,6 +11,7 @@ from riskcards.bundle import BundleFile
 from riskcards.models.assessment import Assessment
 from riskcards.models.catalogue import Catalogue
 from riskcards.models.evidence import EvidenceSnapshot
+from riskcards.models.project import Sidecars
 from riskcards.render.documents import (
     DocumentMeta,
     ReleaseSummary,
@@ -44,19 +45,22 @@ def render_release(
     *,
     pdf: bool = True,
     templates: Path | None = None,
+    sidecars: Sidecars | None = None,
 ) -> list[BundleFile]:
     """Every file of the bundle but the manifest: HTML (and PDF) documents, JSON, Markdown."""
     html_docs: list[BundleFile] = []
     model = evidence.target.display
 
-    card = build_model_card(evidence, assessment)
+    sidecars = sidecars or Sidecars()
+    card = build_model_card(evidence, assessment, sidecars.model_card)
     html_docs.append(BundleFile(
         path=MODEL_CARD, kind="model-card", format="html",
         content=render_template("model_card.html.j2", templates, card=card,
                                 meta=_meta(f"Model card: {model}", "Model card", evidence, assessment)).encode(),
     ))
     for ds in evidence.run.datasets:
-        sheet = build_dataset_sheet(ds)
+        sheet = build_dataset_sheet(ds, sidecars.dataset_sheets.get(ds.name),
+                                    f"dataset_sheets.{ds.name}" if ds.name in sidecars.dataset_sheets else None)
         html_docs.append(BundleFile(
             path=dataset_sheet_path(ds), kind="dataset-sheet", format="html", dataset=ds.name,
             content=render_template("dataset_sheet.html.j2", templates, sheet=sheet,
