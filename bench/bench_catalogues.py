@@ -37,14 +37,24 @@ def main() -> None:
     cold = []
     for _ in range(3):
         start = time.perf_counter()
-        subprocess.run([sys.executable, "-c", "from riskcards.catalogues import load_library; load_library()"],
-                       check=True, cwd=Path(__file__).resolve().parents[1])
+        subprocess.run(
+            [sys.executable, "-c", "from riskcards.catalogues import load_library; load_library()"],
+            check=True,
+            cwd=Path(__file__).resolve().parents[1],
+        )
         cold.append(time.perf_counter() - start)
-    print(f"files {len(files)} ({size / 1024:.0f} KiB): {len(lib.catalogues)} catalogues, {controls} controls, "
-          f"{len(lib.crosswalks)} crosswalks, {pairs} pairs")
-    print(f"load + validate + lint, warm   {statistics.median(times) * 1000:8.1f} ms (median of 10)")
-    print(f"  of which YAML parsing        {statistics.median(parse) * 1000:8.1f} ms "
-          f"({statistics.median(parse) / statistics.median(times):.0%})")
+    print(
+        f"files {len(files)} ({size / 1024:.0f} KiB): {len(lib.catalogues)} catalogues, "
+        f"{controls} controls, "
+        f"{len(lib.crosswalks)} crosswalks, {pairs} pairs"
+    )
+    print(
+        f"load + validate + lint, warm   {statistics.median(times) * 1000:8.1f} ms (median of 10)"
+    )
+    print(
+        f"  of which YAML parsing        {statistics.median(parse) * 1000:8.1f} ms "
+        f"({statistics.median(parse) / statistics.median(times):.0%})"
+    )
     print(f"cold process incl. imports     {statistics.median(cold) * 1000:8.1f} ms (median of 3)")
 
 

@@ -14,10 +14,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from riskcards.assess import assess  # noqa: E402
-from riskcards.catalogues import load_inputs  # noqa: E402
-from riskcards.render.release import render_release  # noqa: E402
-from tests.conftest import AS_OF, make_snapshot  # noqa: E402
+from riskcards.assess import assess
+from riskcards.catalogues import load_inputs
+from riskcards.render.release import render_release
+from tests.conftest import AS_OF, make_snapshot
 
 
 def timed(fn: Callable[[], object], repeats: int = 5) -> tuple[float, object]:
@@ -34,7 +34,9 @@ def main() -> None:
     ev = make_snapshot()
     t_assess, assessment = timed(lambda: assess(ev, loaded.catalogues, loaded.mapping, as_of=AS_OF))  # type: ignore[union-attr]
     t_html, _ = timed(lambda: render_release(ev, assessment, loaded.catalogues, pdf=False))  # type: ignore[union-attr,arg-type]
-    t_all, files = timed(lambda: render_release(ev, assessment, loaded.catalogues, pdf=True), repeats=3)  # type: ignore[union-attr,arg-type]
+    t_all, files = timed(
+        lambda: render_release(ev, assessment, loaded.catalogues, pdf=True), repeats=3
+    )  # type: ignore[union-attr,arg-type]
     from riskcards.render.pdf import html_to_pdf
 
     report = next(f for f in files if f.path == "gap-report-nist-ai-rmf.html")  # type: ignore[union-attr]
@@ -42,14 +44,21 @@ def main() -> None:
     help_times = []
     for _ in range(5):
         start = time.perf_counter()
-        subprocess.run([sys.executable, "-m", "riskcards.cli", "--help"], check=True, capture_output=True)
+        subprocess.run(
+            [sys.executable, "-m", "riskcards.cli", "--help"], check=True, capture_output=True
+        )
         help_times.append(time.perf_counter() - start)
     print(f"load catalogues + mapping      {t_load * 1000:8.1f} ms")
     print(f"assess (72 NIST controls)      {t_assess * 1000:8.1f} ms")
     print(f"render HTML/JSON/MD            {t_html * 1000:8.1f} ms")
-    print(f"render all incl. 4 PDFs        {t_all * 1000:8.1f} ms  (PDF share {(t_all - t_html) / t_all:.0%})")
+    print(
+        f"render all incl. 4 PDFs        {t_all * 1000:8.1f} ms  "
+        f"(PDF share {(t_all - t_html) / t_all:.0%})"
+    )
     print(f"gap report PDF (72 controls)   {t_report_pdf * 1000:8.1f} ms")
-    print(f"riskcards --help (subprocess)  {statistics.median(help_times) * 1000:8.1f} ms median of 5")
+    print(
+        f"riskcards --help (subprocess)  {statistics.median(help_times) * 1000:8.1f} ms median of 5"
+    )
 
 
 if __name__ == "__main__":

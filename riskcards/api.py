@@ -41,7 +41,13 @@ from riskcards.models.bundle import InputFile, Manifest
 from riskcards.models.catalogue import Catalogue
 from riskcards.models.evidence import EvidenceSnapshot
 from riskcards.models.project import Decisions, Sidecars
-from riskcards.project import Project, find_project, project_decisions, project_sidecars, read_project
+from riskcards.project import (
+    Project,
+    find_project,
+    project_decisions,
+    project_sidecars,
+    read_project,
+)
 from riskcards.render.junit import junit_xml
 from riskcards.render.release import EVIDENCE, MODEL_CARD, render_release
 from riskcards.targets import parse_target
@@ -63,7 +69,9 @@ def frameworks_dirs(config: Path | None, extra: Sequence[Path] = ()) -> tuple[Pa
 def catalogue(library: Library, catalogue_id: str) -> Catalogue:
     """One catalogue of the library, or a usage error with near matches."""
     if catalogue_id not in library.catalogues:
-        raise UsageError(f"unknown framework {catalogue_id!r}" + did_you_mean(catalogue_id, library.catalogues))
+        raise UsageError(
+            f"unknown framework {catalogue_id!r}" + did_you_mean(catalogue_id, library.catalogues)
+        )
     return library.catalogues[catalogue_id]
 
 
@@ -121,7 +129,9 @@ def load_snapshot(path: Path) -> EvidenceSnapshot:
     try:
         return EvidenceSnapshot.model_validate_json(data)
     except ValidationError as exc:
-        issues = [Issue(str(path), None, None, format_path(e["loc"]), e["msg"]) for e in exc.errors()]
+        issues = [
+            Issue(str(path), None, None, format_path(e["loc"]), e["msg"]) for e in exc.errors()
+        ]
         raise ConfigError(f"{path} is not a valid riskcards evidence snapshot", issues) from None
 
 
@@ -148,26 +158,39 @@ def prepare(options: Options) -> Prepared:
     )
     if options.evidence_file is None:
         if not options.target:
-            raise UsageError("give a TARGET (runs:/..., models:/...), a target in riskcards.yaml, "
-                             "or --evidence FILE")
+            raise UsageError(
+                "give a TARGET (runs:/..., models:/...), a target in riskcards.yaml, "
+                "or --evidence FILE"
+            )
         parse_target(options.target)  # a malformed target is reported before anything else is read
     loaded = load_inputs(mapping_path=options.mapping, extra_dirs=options.frameworks_dirs)
     for fw in options.frameworks:
         if fw not in loaded.catalogues:
-            raise UsageError(f"unknown framework {fw!r}" + did_you_mean(fw, loaded.catalogues)
-                             + f" (known: {', '.join(sorted(loaded.catalogues))})")
+            raise UsageError(
+                f"unknown framework {fw!r}"
+                + did_you_mean(fw, loaded.catalogues)
+                + f" (known: {', '.join(sorted(loaded.catalogues))})"
+            )
     decisions, project_inputs = project_decisions(project, loaded.catalogues, loaded.mapping)
     sidecars, sidecar_inputs = project_sidecars(project)
-    return Prepared(options=options, project=project, loaded=loaded, decisions=decisions, sidecars=sidecars,
-                    inputs=(*loaded.inputs, *project_inputs, *sidecar_inputs),
-                    frameworks=options.frameworks or None)
+    return Prepared(
+        options=options,
+        project=project,
+        loaded=loaded,
+        decisions=decisions,
+        sidecars=sidecars,
+        inputs=(*loaded.inputs, *project_inputs, *sidecar_inputs),
+        frameworks=options.frameworks or None,
+    )
 
 
 def _evidence(options: Options) -> tuple[EvidenceSnapshot, datetime]:
     if options.evidence_file is not None:
         evidence = load_snapshot(options.evidence_file)
         if options.target and options.target.strip() != evidence.target.uri:
-            raise UsageError(f"target {options.target!r} differs from the snapshot's {evidence.target.uri!r}")
+            raise UsageError(
+                f"target {options.target!r} differs from the snapshot's {evidence.target.uri!r}"
+            )
         return evidence, _as_of(options.as_of, evidence.provenance.collected_at)
     assert options.target is not None
     from riskcards.sources.mlflow_source import collect, resolve_tracking_uri
@@ -181,9 +204,16 @@ def assess_release(options: Options) -> Assessed:
     prepared = prepare(options)
     evidence, when = _evidence(prepared.options)
     loaded = prepared.loaded
-    assessment = assess(evidence, loaded.catalogues, loaded.mapping, as_of=when,
-                        frameworks=prepared.frameworks, crosswalks=loaded.crosswalks,
-                        decisions=prepared.decisions, strict=prepared.options.strict)
+    assessment = assess(
+        evidence,
+        loaded.catalogues,
+        loaded.mapping,
+        as_of=when,
+        frameworks=prepared.frameworks,
+        crosswalks=loaded.crosswalks,
+        decisions=prepared.decisions,
+        strict=prepared.options.strict,
+    )
     return Assessed(prepared=prepared, evidence=evidence, assessment=assessment)
 
 
@@ -192,16 +222,30 @@ def release(options: Options, out: Path) -> ReleaseResult:
     check_destination(out)
     done = assess_release(options)
     prepared, evidence, assessment = done.prepared, done.evidence, done.assessment
-    files = render_release(evidence, assessment, prepared.loaded.catalogues, pdf=bool(prepared.options.pdf),
-                           templates=prepared.options.templates, sidecars=prepared.sidecars)
+    files = render_release(
+        evidence,
+        assessment,
+        prepared.loaded.catalogues,
+        pdf=bool(prepared.options.pdf),
+        templates=prepared.options.templates,
+        sidecars=prepared.sidecars,
+    )
     evidence_bytes = next(f.content for f in files if f.path == EVIDENCE)
     manifest = build_manifest(
-        files, target=evidence.target.uri, model=evidence.target.display, as_of=assessment.as_of,
+        files,
+        target=evidence.target.uri,
+        model=evidence.target.display,
+        as_of=assessment.as_of,
         main=MODEL_CARD,
-        inputs=(*prepared.inputs, InputFile(role="evidence", name=EVIDENCE, sha256=sha256_bytes(evidence_bytes))),
+        inputs=(
+            *prepared.inputs,
+            InputFile(role="evidence", name=EVIDENCE, sha256=sha256_bytes(evidence_bytes)),
+        ),
     )
     written = write_bundle(out, files, manifest)
-    return ReleaseResult(out=written, main=written / MODEL_CARD, manifest=manifest, assessment=assessment)
+    return ReleaseResult(
+        out=written, main=written / MODEL_CARD, manifest=manifest, assessment=assessment
+    )
 
 
 @dataclass(frozen=True)
@@ -224,8 +268,11 @@ def check(options: Options, junit: Path | None = None) -> CheckOutcome:
             junit.write_bytes(junit_xml(done.assessment, done.evidence.target.uri))
         except OSError as exc:
             raise UsageError(f"cannot write JUnit XML to {junit}: {exc.strerror}") from None
-    return CheckOutcome(assessment=done.assessment, target=done.evidence.target.uri,
-                        assessment_gate_severities=done.prepared.decisions.gate.blocking_severities)
+    return CheckOutcome(
+        assessment=done.assessment,
+        target=done.evidence.target.uri,
+        assessment_gate_severities=done.prepared.decisions.gate.blocking_severities,
+    )
 
 
 @dataclass(frozen=True)
@@ -235,7 +282,9 @@ class DemoResult(ReleaseResult):
     notes: tuple[str, ...] = field(default=())
 
 
-def demo(out: Path, options: Options = Options(), progress: Callable[[str], None] = lambda _m: None) -> DemoResult:
+def demo(
+    out: Path, options: Options = Options(), progress: Callable[[str], None] = lambda _m: None
+) -> DemoResult:
     """Log the demo model into a fresh store under ``out``, then release it into out/bundle.
 
     The demo also writes a project file and attestations under ``out`` (unless ``--config``
@@ -249,14 +298,23 @@ def demo(out: Path, options: Options = Options(), progress: Callable[[str], None
     config = options.config or write_demo_project(out, logged)
     model_uri = f"models:/{logged.model_name}@{logged.alias}"
     progress(f"releasing {model_uri} ...")
-    result = release(replace(options, target=model_uri, tracking_uri=logged.tracking_uri, config=config),
-                     out / "bundle")
-    return DemoResult(out=result.out, main=result.main, manifest=result.manifest,
-                      assessment=result.assessment, tracking_uri=logged.tracking_uri, model_uri=model_uri)
+    result = release(
+        replace(options, target=model_uri, tracking_uri=logged.tracking_uri, config=config),
+        out / "bundle",
+    )
+    return DemoResult(
+        out=result.out,
+        main=result.main,
+        manifest=result.manifest,
+        assessment=result.assessment,
+        tracking_uri=logged.tracking_uri,
+        model_uri=model_uri,
+    )
 
 
-def collect_evidence(target: str | None, tracking_uri: str | None, out: Path,
-                     config: Path | None = None) -> EvidenceSnapshot:
+def collect_evidence(
+    target: str | None, tracking_uri: str | None, out: Path, config: Path | None = None
+) -> EvidenceSnapshot:
     """Collect the evidence snapshot for a target and write it as JSON (atomically)."""
     project = read_project(find_project(config))
     target = target or project.config.target

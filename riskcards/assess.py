@@ -25,7 +25,6 @@ from riskcards.models.assessment import (
 )
 from riskcards.models.catalogue import Catalogue, Crosswalk
 from riskcards.models.evidence import EvidenceSnapshot
-from riskcards.models.project import AttestationRecord, Decisions, ThresholdOverride
 from riskcards.models.mapping import (
     ArtifactPresent,
     Check,
@@ -35,6 +34,7 @@ from riskcards.models.mapping import (
     ModelRegistered,
     TextPresent,
 )
+from riskcards.models.project import AttestationRecord, Decisions, ThresholdOverride
 
 _OPS: dict[str, Callable[[float, float], bool]] = {
     ">=": operator.ge,
@@ -88,7 +88,8 @@ def _metric_threshold(check: MetricThreshold, ev: EvidenceSnapshot, as_of: datet
     metric = next((m for k in keys if (m := ev.run.metric(k)) is not None), None)
     if metric is None:
         return _result(
-            check, CheckStatus.NOT_EVIDENCED,
+            check,
+            CheckStatus.NOT_EVIDENCED,
             f"no metric {' or '.join(repr(k) for k in keys)} was logged in run {ev.run.run_id}",
             expected=expected,
         )
@@ -100,32 +101,53 @@ def _metric_threshold(check: MetricThreshold, ev: EvidenceSnapshot, as_of: datet
     observed = f"{metric.key} = {fmt_number(metric.value)}"
     found = {"expected": expected, "observed": observed, "evidence": (ref,)}
     if not metric.is_finite:
-        return _result(check, CheckStatus.INVALID,
-                       f"{metric.key} is {fmt_number(metric.value)}: not a number, cannot satisfy a "
-                       "threshold", **found)
+        return _result(
+            check,
+            CheckStatus.INVALID,
+            f"{metric.key} is {fmt_number(metric.value)}: not a number, cannot satisfy a threshold",
+            **found,
+        )
     if stale := _stale(check.max_age_days, metric.timestamp or ev.run.end_time, as_of):
         return _result(check, CheckStatus.NOT_EVIDENCED, f"{metric.key} {stale}", **found)
     if check.context and not any(d.context == check.context for d in ev.run.datasets):
-        return _result(check, CheckStatus.NOT_EVIDENCED,
-                       f"{metric.key} was logged, but no {check.context} dataset was logged with run "
-                       f"{ev.run.run_id}: the number cannot be tied to {check.context} data", **found)
+        return _result(
+            check,
+            CheckStatus.NOT_EVIDENCED,
+            f"{metric.key} was logged, but no {check.context} dataset was logged with run "
+            f"{ev.run.run_id}: the number cannot be tied to {check.context} data",
+            **found,
+        )
     if check.min_samples is not None:
         n, where = _samples(check, ev)
         if n is None or not math.isfinite(n):
-            return _result(check, CheckStatus.NOT_EVIDENCED,
-                           f"the sample size behind {metric.key} is unknown ({where} not logged); "
-                           f"at least {check.min_samples} required", **found)
+            return _result(
+                check,
+                CheckStatus.NOT_EVIDENCED,
+                f"the sample size behind {metric.key} is unknown ({where} not logged); "
+                f"at least {check.min_samples} required",
+                **found,
+            )
         if n < check.min_samples:
-            return _result(check, CheckStatus.NOT_EVIDENCED,
-                           f"{metric.key} rests on {fmt_number(n)} samples ({where}), fewer than the "
-                           f"{check.min_samples} required: not judged", **found)
+            return _result(
+                check,
+                CheckStatus.NOT_EVIDENCED,
+                f"{metric.key} rests on {fmt_number(n)} samples ({where}), fewer than the "
+                f"{check.min_samples} required: not judged",
+                **found,
+            )
     if _OPS[check.op](metric.value, check.threshold):
-        return _result(check, CheckStatus.PASS,
-                       f"{observed} meets {check.op} {fmt_number(check.threshold)}", **found)
+        return _result(
+            check,
+            CheckStatus.PASS,
+            f"{observed} meets {check.op} {fmt_number(check.threshold)}",
+            **found,
+        )
     return _result(
-        check, CheckStatus.FAIL,
+        check,
+        CheckStatus.FAIL,
         f"{observed} {_NEGATED[check.op]} {fmt_number(check.threshold)} (required {check.op} "
-        f"{fmt_number(check.threshold)})", **found,
+        f"{fmt_number(check.threshold)})",
+        **found,
     )
 
 
@@ -137,8 +159,10 @@ def _stale(max_age_days: int | None, logged: datetime | None, as_of: datetime) -
         return f"has no timestamp, so its age cannot be checked (limit {max_age_days} days)"
     age = as_of - logged
     if age > timedelta(days=max_age_days):
-        return (f"was logged {age.days} days before the as-of time, more than the "
-                f"{max_age_days} days allowed: stale evidence does not count")
+        return (
+            f"was logged {age.days} days before the as-of time, more than the "
+            f"{max_age_days} days allowed: stale evidence does not count"
+        )
     return None
 
 
@@ -148,17 +172,30 @@ def _dataset_logged(check: DatasetLogged, ev: EvidenceSnapshot) -> CheckResult:
     if not found:
         contexts = sorted({d.context or "(none)" for d in ev.run.datasets})
         detail = f"; contexts logged: {', '.join(contexts)}" if contexts else "; no dataset logged"
-        return _result(check, CheckStatus.NOT_EVIDENCED,
-                       f"no dataset with context {check.context!r} in run {ev.run.run_id}{detail}",
-                       expected=expected)
+        return _result(
+            check,
+            CheckStatus.NOT_EVIDENCED,
+            f"no dataset with context {check.context!r} in run {ev.run.run_id}{detail}",
+            expected=expected,
+        )
     refs = tuple(
-        EvidenceRef(kind="dataset", locator=f"runs:/{ev.run.run_id} input {d.name}",
-                    value=d.source_type, digest=d.digest)
+        EvidenceRef(
+            kind="dataset",
+            locator=f"runs:/{ev.run.run_id} input {d.name}",
+            value=d.source_type,
+            digest=d.digest,
+        )
         for d in found
     )
     names = ", ".join(f"{d.name} (digest {d.digest})" for d in found)
-    return _result(check, CheckStatus.PASS, f"{check.context} dataset logged: {names}",
-                   expected=expected, observed=names, evidence=refs)
+    return _result(
+        check,
+        CheckStatus.PASS,
+        f"{check.context} dataset logged: {names}",
+        expected=expected,
+        observed=names,
+        evidence=refs,
+    )
 
 
 def _text_sources(ev: EvidenceSnapshot) -> Mapping[str, tuple[str | None, str]]:
@@ -195,41 +232,74 @@ def _text_present(check: TextPresent, ev: EvidenceSnapshot) -> CheckResult:
                 quoted = quoted[:MAX_QUOTED_TEXT] + "…"
             kind = "description" if src.endswith(":description") else src.split(":", 1)[0]
             ref = EvidenceRef(kind=kind, locator=where, value=quoted)
-            return _result(check, CheckStatus.PASS, f"documented in {where}",
-                           expected=expected, observed=where, evidence=(ref,))
-    return _result(check, CheckStatus.NOT_EVIDENCED,
-                   "not documented: none of " + ", ".join(check.sources) + " is set",
-                   expected=expected)
+            return _result(
+                check,
+                CheckStatus.PASS,
+                f"documented in {where}",
+                expected=expected,
+                observed=where,
+                evidence=(ref,),
+            )
+    return _result(
+        check,
+        CheckStatus.NOT_EVIDENCED,
+        "not documented: none of " + ", ".join(check.sources) + " is set",
+        expected=expected,
+    )
 
 
 def _artifact_present(check: ArtifactPresent, ev: EvidenceSnapshot) -> CheckResult:
-    found = [a for a in ev.run.artifacts if not a.is_dir and fnmatch.fnmatchcase(a.path, check.pattern)]
+    found = [
+        a for a in ev.run.artifacts if not a.is_dir and fnmatch.fnmatchcase(a.path, check.pattern)
+    ]
     expected = f"an artifact matching {check.pattern!r}"
     if not found:
-        return _result(check, CheckStatus.NOT_EVIDENCED,
-                       f"no artifact of run {ev.run.run_id} matches {check.pattern!r}",
-                       expected=expected)
+        return _result(
+            check,
+            CheckStatus.NOT_EVIDENCED,
+            f"no artifact of run {ev.run.run_id} matches {check.pattern!r}",
+            expected=expected,
+        )
     refs = tuple(
-        EvidenceRef(kind="artifact", locator=f"runs:/{ev.run.run_id}/{a.path}",
-                    value=f"{a.size} bytes" if a.size is not None else None)
+        EvidenceRef(
+            kind="artifact",
+            locator=f"runs:/{ev.run.run_id}/{a.path}",
+            value=f"{a.size} bytes" if a.size is not None else None,
+        )
         for a in found
     )
-    return _result(check, CheckStatus.PASS, "logged: " + ", ".join(a.path for a in found),
-                   expected=expected, observed=", ".join(a.path for a in found), evidence=refs)
+    return _result(
+        check,
+        CheckStatus.PASS,
+        "logged: " + ", ".join(a.path for a in found),
+        expected=expected,
+        observed=", ".join(a.path for a in found),
+        evidence=refs,
+    )
 
 
 def _model_registered(check: ModelRegistered, ev: EvidenceSnapshot) -> CheckResult:
     mv = ev.model_version
     expected = "a registered model version"
     if mv is None:
-        return _result(check, CheckStatus.NOT_EVIDENCED,
-                       f"the target {ev.target.uri} is a run, not a registered model version",
-                       expected=expected)
+        return _result(
+            check,
+            CheckStatus.NOT_EVIDENCED,
+            f"the target {ev.target.uri} is a run, not a registered model version",
+            expected=expected,
+        )
     aliases = f" (aliases: {', '.join(mv.aliases)})" if mv.aliases else ""
-    ref = EvidenceRef(kind="model", locator=f"models:/{mv.name}/{mv.version}",
-                      value=mv.status, digest=None)
-    return _result(check, CheckStatus.PASS, f"registered as {mv.name} v{mv.version}{aliases}",
-                   expected=expected, observed=f"{mv.name} v{mv.version}", evidence=(ref,))
+    ref = EvidenceRef(
+        kind="model", locator=f"models:/{mv.name}/{mv.version}", value=mv.status, digest=None
+    )
+    return _result(
+        check,
+        CheckStatus.PASS,
+        f"registered as {mv.name} v{mv.version}{aliases}",
+        expected=expected,
+        observed=f"{mv.name} v{mv.version}",
+        evidence=(ref,),
+    )
 
 
 def evaluate_check(check: Check, evidence: EvidenceSnapshot, as_of: datetime) -> CheckResult:
@@ -283,33 +353,47 @@ def apply_overrides(
             continue
         update: dict[str, object] = {}
         before, after = [], []
-        if isinstance(check, MetricThreshold):
-            if o.op is not None or o.threshold is not None:
-                op = o.op or check.op
-                threshold = o.threshold if o.threshold is not None else check.threshold
-                before.append(f"{check.metric} {check.op} {fmt_number(check.threshold)}")
-                after.append(f"{check.metric} {op} {fmt_number(threshold)}")
-                update |= {"op": op, "threshold": threshold}
+        if isinstance(check, MetricThreshold) and (o.op is not None or o.threshold is not None):
+            op = o.op or check.op
+            threshold = o.threshold if o.threshold is not None else check.threshold
+            before.append(f"{check.metric} {check.op} {fmt_number(check.threshold)}")
+            after.append(f"{check.metric} {op} {fmt_number(threshold)}")
+            update |= {"op": op, "threshold": threshold}
         if o.severity is not None:
             before.append(f"severity {check.severity}")
             after.append(f"severity {o.severity}")
             update["severity"] = o.severity
         checks.append(check.model_copy(update=update))
-        notes[check.id] = OverrideNote(original="; ".join(before), applied="; ".join(after),
-                                       rationale=o.rationale, owner=o.owner)
+        notes[check.id] = OverrideNote(
+            original="; ".join(before),
+            applied="; ".join(after),
+            rationale=o.rationale,
+            owner=o.owner,
+        )
     return mapping.model_copy(update={"checks": tuple(checks)}), notes
 
 
-def evaluate_attestation(record: AttestationRecord, ev: EvidenceSnapshot, as_of: datetime) -> CheckResult:
+def evaluate_attestation(
+    record: AttestationRecord, ev: EvidenceSnapshot, as_of: datetime
+) -> CheckResult:
     """An attestation counts while it is dated, unexpired and made for what is being released."""
     att = record.attestation
     day = as_of.date()
-    ref = EvidenceRef(kind="attestation", locator=f"{record.file} ({att.id})",
-                      value=f"{att.statement} ({att.attested_by}, {att.role}, {att.date.isoformat()})",
-                      digest=record.sha256)
-    base = {"check_id": f"attestation:{att.id}", "title": f"Attestation {att.id} by {att.attested_by}",
-            "kind": "attestation", "severity": "medium", "evidence": (ref,), "source": "attestation",
-            "expected": "a current attestation for this release"}
+    ref = EvidenceRef(
+        kind="attestation",
+        locator=f"{record.file} ({att.id})",
+        value=f"{att.statement} ({att.attested_by}, {att.role}, {att.date.isoformat()})",
+        digest=record.sha256,
+    )
+    base = {
+        "check_id": f"attestation:{att.id}",
+        "title": f"Attestation {att.id} by {att.attested_by}",
+        "kind": "attestation",
+        "severity": "medium",
+        "evidence": (ref,),
+        "source": "attestation",
+        "expected": "a current attestation for this release",
+    }
     problem = None
     if att.date > day:
         problem = f"dated {att.date.isoformat()}, after the as-of date {day.isoformat()}"
@@ -318,12 +402,17 @@ def evaluate_attestation(record: AttestationRecord, ev: EvidenceSnapshot, as_of:
     elif att.scope is not None:
         problem = _out_of_scope(att.scope, ev)
     if problem:
-        return CheckResult(status=CheckStatus.NOT_EVIDENCED, reason=f"attestation {att.id} {problem}", **base)
+        return CheckResult(
+            status=CheckStatus.NOT_EVIDENCED, reason=f"attestation {att.id} {problem}", **base
+        )
     until = f", valid until {att.expires.isoformat()}" if att.expires else ""
     link = f"; policy: {att.link}" if att.link else ""
-    return CheckResult(status=CheckStatus.PASS,
-                       reason=f"attested by {att.attested_by} ({att.role}) on {att.date.isoformat()}{until}{link}",
-                       observed=att.statement, **base)
+    return CheckResult(
+        status=CheckStatus.PASS,
+        reason=f"attested by {att.attested_by} ({att.role}) on {att.date.isoformat()}{until}{link}",
+        observed=att.statement,
+        **base,
+    )
 
 
 def _out_of_scope(scope: object, ev: EvidenceSnapshot) -> str | None:
@@ -341,8 +430,12 @@ def _out_of_scope(scope: object, ev: EvidenceSnapshot) -> str | None:
 # --- per framework ------------------------------------------------------------------------
 
 
-def _direct(catalogue_id: str, mapping: EvidenceMapping, results: Mapping[str, CheckResult],
-            attested: Sequence[tuple[AttestationRecord, CheckResult]]) -> dict[str, list[CheckResult]]:
+def _direct(
+    catalogue_id: str,
+    mapping: EvidenceMapping,
+    results: Mapping[str, CheckResult],
+    attested: Sequence[tuple[AttestationRecord, CheckResult]],
+) -> dict[str, list[CheckResult]]:
     bound: dict[str, list[CheckResult]] = {}
     for check in mapping.checks:
         for control_id in check.controls.get(catalogue_id, ()):
@@ -353,17 +446,21 @@ def _direct(catalogue_id: str, mapping: EvidenceMapping, results: Mapping[str, C
     return bound
 
 
-def _crosswalk_partners(catalogue: Catalogue, crosswalks: Sequence[Crosswalk]) -> dict[str, set[tuple[str, str]]]:
+def _crosswalk_partners(
+    catalogue: Catalogue, crosswalks: Sequence[Crosswalk]
+) -> dict[str, set[tuple[str, str]]]:
     """control id -> {(other catalogue, other control)} over control-to-control pairs."""
     partners: dict[str, set[tuple[str, str]]] = {}
     for cw in crosswalks:
         for pair in cw.pairs:
             if cw.source_catalogue == catalogue.id and catalogue.control(pair.source):
                 partners.setdefault(catalogue.control(pair.source).id, set()).add(  # type: ignore[union-attr]
-                    (cw.target_catalogue, pair.target))
+                    (cw.target_catalogue, pair.target)
+                )
             if cw.target_catalogue == catalogue.id and catalogue.control(pair.target):
                 partners.setdefault(catalogue.control(pair.target).id, set()).add(  # type: ignore[union-attr]
-                    (cw.source_catalogue, pair.source))
+                    (cw.source_catalogue, pair.source)
+                )
     return partners
 
 
@@ -384,7 +481,9 @@ def assess_framework(
         results = list(own.get(control.id, ()))
         via: tuple[str, ...] = ()
         if not results:
-            linked = sorted(p for p in partners.get(control.id, ()) if direct.get(p[0], {}).get(p[1]))
+            linked = sorted(
+                p for p in partners.get(control.id, ()) if direct.get(p[0], {}).get(p[1])
+            )
             seen: set[str] = set()
             for cat_id, other in linked:
                 for r in direct[cat_id][other]:
@@ -395,41 +494,77 @@ def assess_framework(
         status, reason = aggregate(results)
         if via:
             reason = f"via crosswalk from {', '.join(via)}: {reason}"
-        controls.append(_decide(
-            ControlResult(catalogue_id=catalogue.id, control_id=control.id, label=control.label,
-                          groups=tuple(g.id for g in catalogue.ancestry(control)), status=status,
-                          reason=reason, checks=tuple(results), via_crosswalk=via),
-            decisions, as_of, strict=strict,
-        ))
-    return FrameworkAssessment(catalogue_id=catalogue.id, catalogue_title=catalogue.short_title,
-                               catalogue_version=catalogue.version, controls=tuple(controls))
+        controls.append(
+            _decide(
+                ControlResult(
+                    catalogue_id=catalogue.id,
+                    control_id=control.id,
+                    label=control.label,
+                    groups=tuple(g.id for g in catalogue.ancestry(control)),
+                    status=status,
+                    reason=reason,
+                    checks=tuple(results),
+                    via_crosswalk=via,
+                ),
+                decisions,
+                as_of,
+                strict=strict,
+            )
+        )
+    return FrameworkAssessment(
+        catalogue_id=catalogue.id,
+        catalogue_title=catalogue.short_title,
+        catalogue_version=catalogue.version,
+        controls=tuple(controls),
+    )
 
 
-def _decide(result: ControlResult, decisions: Decisions, as_of: datetime, *, strict: bool) -> ControlResult:
+def _decide(
+    result: ControlResult, decisions: Decisions, as_of: datetime, *, strict: bool
+) -> ControlResult:
     """Apply not-applicable declarations, waivers and the CI gate to one control."""
     key = (result.catalogue_id, result.control_id)
     notes: list[str] = []
     for na in decisions.not_applicable:
         if (na.framework, na.control) == key:
-            return result.model_copy(update={
-                "status": ControlStatus.NOT_APPLICABLE, "underlying": result.status,
-                "reason": f"not applicable: {na.justification} (approved by {na.approver})",
-                "decision": Decision(kind="not_applicable", approver=na.approver, reason=na.justification,
-                                     date=na.date.isoformat() if na.date else None)})
+            return result.model_copy(
+                update={
+                    "status": ControlStatus.NOT_APPLICABLE,
+                    "underlying": result.status,
+                    "reason": f"not applicable: {na.justification} (approved by {na.approver})",
+                    "decision": Decision(
+                        kind="not_applicable",
+                        approver=na.approver,
+                        reason=na.justification,
+                        date=na.date.isoformat() if na.date else None,
+                    ),
+                }
+            )
     if result.status in (ControlStatus.GAP, ControlStatus.PARTIAL):
         for w in decisions.waivers:
             if (w.framework, w.control) != key:
                 continue
             if w.expires < as_of.date():
-                notes.append(f"waiver approved by {w.approver} expired on {w.expires.isoformat()}; "
-                             "it no longer counts")
+                notes.append(
+                    f"waiver approved by {w.approver} expired on {w.expires.isoformat()}; "
+                    "it no longer counts"
+                )
                 continue
-            return result.model_copy(update={
-                "status": ControlStatus.WAIVED, "underlying": result.status,
-                "reason": f"waived until {w.expires.isoformat()} by {w.approver}: {w.reason} "
-                          f"(underlying: {result.reason})",
-                "decision": Decision(kind="waiver", approver=w.approver, reason=w.reason,
-                                     expires=w.expires.isoformat(), ticket=w.ticket)})
+            return result.model_copy(
+                update={
+                    "status": ControlStatus.WAIVED,
+                    "underlying": result.status,
+                    "reason": f"waived until {w.expires.isoformat()} by {w.approver}: {w.reason} "
+                    f"(underlying: {result.reason})",
+                    "decision": Decision(
+                        kind="waiver",
+                        approver=w.approver,
+                        reason=w.reason,
+                        expires=w.expires.isoformat(),
+                        ticket=w.ticket,
+                    ),
+                }
+            )
     blocking = _blocking(result, decisions, strict=strict)
     return result.model_copy(update={"notes": tuple(notes), "blocking": blocking})
 
@@ -441,7 +576,8 @@ def _blocking(result: ControlResult, decisions: Decisions, *, strict: bool) -> b
     if result.via_crosswalk:
         return False
     if result.status in (ControlStatus.GAP, ControlStatus.PARTIAL) and any(
-        c.status is not CheckStatus.PASS and c.severity in gate.blocking_severities for c in result.checks
+        c.status is not CheckStatus.PASS and c.severity in gate.blocking_severities
+        for c in result.checks
     ):
         return True
     if strict:
@@ -453,7 +589,9 @@ def _blocking(result: ControlResult, decisions: Decisions, *, strict: bool) -> b
     return False
 
 
-def frameworks_in_scope(mapping: EvidenceMapping, catalogues: Mapping[str, Catalogue]) -> tuple[str, ...]:
+def frameworks_in_scope(
+    mapping: EvidenceMapping, catalogues: Mapping[str, Catalogue]
+) -> tuple[str, ...]:
     """The catalogues the mapping binds checks to, in a stable order."""
     named = {cat for check in mapping.checks for cat in check.controls}
     return tuple(c for c in sorted(catalogues) if c in named)
@@ -483,14 +621,25 @@ def assess(
         results[check.id] = result.model_copy(update=update)
     attested = [(r, evaluate_attestation(r, evidence, as_of)) for r in decisions.attestations]
     named = {c for ch in mapping.checks for c in ch.controls} | {
-        c for r in decisions.attestations for c in r.attestation.controls}
+        c for r in decisions.attestations for c in r.attestation.controls
+    }
     direct = {cat: _direct(cat, mapping, results, attested) for cat in sorted(named)}
-    scope = tuple(frameworks) if frameworks is not None else frameworks_in_scope(mapping, catalogues)
-    notes = tuple(f"{r.file}: {res.reason}" for r, res in attested if res.status is not CheckStatus.PASS)
-    assessed = tuple(assess_framework(catalogues[f], direct, crosswalks, decisions, as_of, strict=strict)
-                     for f in scope)
-    notes += tuple(f"{c.catalogue_id} {c.control_id}: {n}" for fw in assessed for c in fw.controls
-                   for n in c.notes)
+    scope = (
+        tuple(frameworks) if frameworks is not None else frameworks_in_scope(mapping, catalogues)
+    )
+    notes = tuple(
+        f"{r.file}: {res.reason}" for r, res in attested if res.status is not CheckStatus.PASS
+    )
+    assessed = tuple(
+        assess_framework(catalogues[f], direct, crosswalks, decisions, as_of, strict=strict)
+        for f in scope
+    )
+    notes += tuple(
+        f"{c.catalogue_id} {c.control_id}: {n}"
+        for fw in assessed
+        for c in fw.controls
+        for n in c.notes
+    )
     return Assessment(
         as_of=as_of,
         mapping_id=mapping.id,

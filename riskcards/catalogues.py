@@ -79,8 +79,13 @@ def classify(doc: YamlDocument) -> FileKind:
             return "catalogue"
     raise ConfigError(
         f"{doc.file}: not a riskcards file",
-        [doc.issue((), "expected a mapping with 'controls' (catalogue), 'extends' (extension), "
-                       "'pairs' (crosswalk) or 'checks' (evidence mapping)")],
+        [
+            doc.issue(
+                (),
+                "expected a mapping with 'controls' (catalogue), 'extends' (extension), "
+                "'pairs' (crosswalk) or 'checks' (evidence mapping)",
+            )
+        ],
     )
 
 
@@ -93,27 +98,35 @@ def _duplicates(doc: YamlDocument, items: Sequence[str], path: str, what: str) -
     for i, ident in enumerate(items):
         if ident in first:
             line, _ = doc.locate((path, first[ident], "id"))
-            issues.append(doc.issue((path, i, "id"), f"duplicate {what} id {ident!r} (first at line {line})"))
+            issues.append(
+                doc.issue((path, i, "id"), f"duplicate {what} id {ident!r} (first at line {line})")
+            )
         else:
             first[ident] = i
     return issues
 
 
-def _catalogue_issues(doc: YamlDocument, cat: Catalogue | CatalogueExtension,
-                      base: Catalogue | None = None) -> list[Issue]:
+def _catalogue_issues(
+    doc: YamlDocument, cat: Catalogue | CatalogueExtension, base: Catalogue | None = None
+) -> list[Issue]:
     """Duplicate ids, alias clashes, unknown groups, parents and refined controls."""
     base_groups = [g.id for g in base.groups] if base else []
-    base_controls = [c.id for c in base.controls] if base else []
     group_ids = [g.id for g in cat.groups]
     issues = _duplicates(doc, group_ids, "groups", "group")
     issues += _duplicates(doc, [c.id for c in cat.controls], "controls", "control")
     known_groups = set(group_ids) | set(base_groups)
     for i, g in enumerate(cat.groups):
         if g.id in base_groups:
-            issues.append(doc.issue(("groups", i, "id"), f"group {g.id!r} already exists in {base.id}"))  # type: ignore[union-attr]
+            issues.append(
+                doc.issue(("groups", i, "id"), f"group {g.id!r} already exists in {base.id}")
+            )  # type: ignore[union-attr]
         if g.parent is not None and g.parent not in known_groups:
-            issues.append(doc.issue(("groups", i, "parent"),
-                                    f"unknown parent group {g.parent!r}" + did_you_mean(g.parent, known_groups)))
+            issues.append(
+                doc.issue(
+                    ("groups", i, "parent"),
+                    f"unknown parent group {g.parent!r}" + did_you_mean(g.parent, known_groups),
+                )
+            )
     issues += _cycles(doc, cat)
     # every id and alias -> (who owns it, its control id); None owner = the base catalogue
     owner: dict[str, tuple[int | None, str]] = {}
@@ -121,20 +134,30 @@ def _catalogue_issues(doc: YamlDocument, cat: Catalogue | CatalogueExtension,
         owner.update({ident: (None, c.id) for ident in (c.id, *c.aliases)})
     for i, c in enumerate(cat.controls):
         if c.group not in known_groups:
-            issues.append(doc.issue(("controls", i, "group"),
-                                    f"unknown group {c.group!r}" + did_you_mean(c.group, known_groups)))
+            issues.append(
+                doc.issue(
+                    ("controls", i, "group"),
+                    f"unknown group {c.group!r}" + did_you_mean(c.group, known_groups),
+                )
+            )
         for j, ident in enumerate((c.id, *c.aliases)):
             at = ("controls", i, "id") if j == 0 else ("controls", i, "aliases", j - 1)
             holder = owner.get(ident)
             same_file_duplicate = j == 0 and holder is not None and holder[0] is not None
             if holder is not None and holder[0] != i and not same_file_duplicate:
                 where = f" of {base.id}" if holder[0] is None and base else ""
-                issues.append(doc.issue(at, f"{ident!r} is already used by control {holder[1]!r}{where}"))
+                issues.append(
+                    doc.issue(at, f"{ident!r} is already used by control {holder[1]!r}{where}")
+                )
             owner.setdefault(ident, (i, c.id))
         for j, ref in enumerate(c.refines):
             if ref not in owner:
-                issues.append(doc.issue(("controls", i, "refines", j),
-                                        f"refines unknown control {ref!r}" + did_you_mean(ref, owner)))
+                issues.append(
+                    doc.issue(
+                        ("controls", i, "refines", j),
+                        f"refines unknown control {ref!r}" + did_you_mean(ref, owner),
+                    )
+                )
     return issues
 
 
@@ -145,7 +168,9 @@ def _cycles(doc: YamlDocument, cat: Catalogue | CatalogueExtension) -> list[Issu
         seen, current = {g.id}, g.parent
         while current is not None and current in parent:
             if current in seen:
-                issues.append(doc.issue(("groups", i, "parent"), f"group {g.id!r} is its own ancestor"))
+                issues.append(
+                    doc.issue(("groups", i, "parent"), f"group {g.id!r} is its own ancestor")
+                )
                 break
             seen.add(current)
             current = parent[current]
@@ -175,8 +200,10 @@ def load_crosswalk(path: Path) -> Crosswalk:
 
 def load_library(extra_dirs: Sequence[Path] = (), *, builtin: bool = True) -> Library:
     """Read the built-in frameworks/ and any extra folders: every problem reported at once."""
-    paths = [*(yaml_files(frameworks_dir()) if builtin else ()),
-             *(p for d in extra_dirs for p in _folder_files(d))]
+    paths = [
+        *(yaml_files(frameworks_dir()) if builtin else ()),
+        *(p for d in extra_dirs for p in _folder_files(d)),
+    ]
     return library_from_files(paths)
 
 
@@ -187,8 +214,12 @@ def _folder_files(folder: Path) -> tuple[Path, ...]:
 
 
 def library_from_files(paths: Iterable[Path]) -> Library:
-    docs: dict[FileKind, list[YamlDocument]] = {"catalogue": [], "extension": [], "crosswalk": [],
-                                                "mapping": []}
+    docs: dict[FileKind, list[YamlDocument]] = {
+        "catalogue": [],
+        "extension": [],
+        "crosswalk": [],
+        "mapping": [],
+    }
     issues: list[Issue] = []
     files: list[InputFile] = []
     mappings: list[Path] = []
@@ -203,8 +234,13 @@ def library_from_files(paths: Iterable[Path]) -> Library:
         if kind == "mapping":
             mappings.append(path)
         else:
-            files.append(InputFile(role="crosswalk" if kind == "crosswalk" else "catalogue",
-                                   name=doc.file, sha256=sha256_file(path)))
+            files.append(
+                InputFile(
+                    role="crosswalk" if kind == "crosswalk" else "catalogue",
+                    name=doc.file,
+                    sha256=sha256_file(path),
+                )
+            )
     catalogues = _catalogues(docs["catalogue"], issues)
     _extend(catalogues, docs["extension"], issues)
     crosswalks = []
@@ -217,8 +253,12 @@ def library_from_files(paths: Iterable[Path]) -> Library:
         issues += crosswalk_issues(doc, cw, catalogues)
         crosswalks.append(cw)
     _raise(issues, "the frameworks")
-    return Library(catalogues=catalogues, crosswalks=tuple(crosswalks), files=tuple(files),
-                   mappings=tuple(mappings))
+    return Library(
+        catalogues=catalogues,
+        crosswalks=tuple(crosswalks),
+        files=tuple(files),
+        mappings=tuple(mappings),
+    )
 
 
 def _catalogues(docs: Sequence[YamlDocument], issues: list[Issue]) -> dict[str, Catalogue]:
@@ -232,14 +272,18 @@ def _catalogues(docs: Sequence[YamlDocument], issues: list[Issue]) -> dict[str, 
             continue
         problems = _catalogue_issues(doc, cat)
         if cat.id in found:
-            problems.append(doc.issue(("id",), f"catalogue id {cat.id!r} is already defined in {where[cat.id]}"))
+            problems.append(
+                doc.issue(("id",), f"catalogue id {cat.id!r} is already defined in {where[cat.id]}")
+            )
         issues.extend(problems)
         if not problems:
             found[cat.id], where[cat.id] = cat, doc.file
     return found
 
 
-def _extend(catalogues: dict[str, Catalogue], docs: Sequence[YamlDocument], issues: list[Issue]) -> None:
+def _extend(
+    catalogues: dict[str, Catalogue], docs: Sequence[YamlDocument], issues: list[Issue]
+) -> None:
     for doc in docs:
         try:
             ext = validate(doc, CatalogueExtension, what="catalogue extension")
@@ -248,15 +292,20 @@ def _extend(catalogues: dict[str, Catalogue], docs: Sequence[YamlDocument], issu
             continue
         base = catalogues.get(ext.extends)
         if base is None:
-            issues.append(doc.issue(("extends",), f"unknown catalogue {ext.extends!r}"
-                                    + did_you_mean(ext.extends, catalogues)))
+            issues.append(
+                doc.issue(
+                    ("extends",),
+                    f"unknown catalogue {ext.extends!r}" + did_you_mean(ext.extends, catalogues),
+                )
+            )
             continue
         problems = _catalogue_issues(doc, ext, base)
         issues.extend(problems)
         if not problems:
             added = tuple(c.model_copy(update={"origin": ext.id}) for c in ext.controls)
             catalogues[base.id] = base.model_copy(
-                update={"groups": base.groups + ext.groups, "controls": base.controls + added})
+                update={"groups": base.groups + ext.groups, "controls": base.controls + added}
+            )
 
 
 def _resolve(cat: Catalogue, ident: str) -> str | None:
@@ -267,14 +316,22 @@ def _resolve(cat: Catalogue, ident: str) -> str | None:
     return ident if cat.group(ident) is not None else None
 
 
-def crosswalk_issues(doc: YamlDocument, cw: Crosswalk, catalogues: Mapping[str, Catalogue]) -> list[Issue]:
+def crosswalk_issues(
+    doc: YamlDocument, cw: Crosswalk, catalogues: Mapping[str, Catalogue]
+) -> list[Issue]:
     """Every ID on both sides of a crosswalk must exist (as a control or a group)."""
     issues = []
-    sides = (("source_catalogue", cw.source_catalogue, "source"),
-             ("target_catalogue", cw.target_catalogue, "target"))
+    sides = (
+        ("source_catalogue", cw.source_catalogue, "source"),
+        ("target_catalogue", cw.target_catalogue, "target"),
+    )
     for key, cat_id, _ in sides:
         if cat_id not in catalogues:
-            issues.append(doc.issue((key,), f"unknown catalogue {cat_id!r}" + did_you_mean(cat_id, catalogues)))
+            issues.append(
+                doc.issue(
+                    (key,), f"unknown catalogue {cat_id!r}" + did_you_mean(cat_id, catalogues)
+                )
+            )
     if issues:
         return issues
     for i, pair in enumerate(cw.pairs):
@@ -283,8 +340,12 @@ def crosswalk_issues(doc: YamlDocument, cw: Crosswalk, catalogues: Mapping[str, 
             ident = getattr(pair, side)
             if _resolve(cat, ident) is None:
                 choices = [c.id for c in cat.controls] + [g.id for g in cat.groups]
-                issues.append(doc.issue(("pairs", i, side), f"unknown {cat_id} id {ident!r}"
-                                        + did_you_mean(ident, choices)))
+                issues.append(
+                    doc.issue(
+                        ("pairs", i, side),
+                        f"unknown {cat_id} id {ident!r}" + did_you_mean(ident, choices),
+                    )
+                )
     return issues
 
 
@@ -299,15 +360,22 @@ class Coverage:
         return 100.0 * len(self.covered) / self.total if self.total else 0.0
 
 
-def crosswalk_coverage(cw: Crosswalk, catalogues: Mapping[str, Catalogue]) -> tuple[Coverage, Coverage]:
+def crosswalk_coverage(
+    cw: Crosswalk, catalogues: Mapping[str, Catalogue]
+) -> tuple[Coverage, Coverage]:
     """How many controls of each side appear in at least one pair (groups count their controls)."""
     result = []
     for cat_id, side in ((cw.source_catalogue, "source"), (cw.target_catalogue, "target")):
         cat = catalogues[cat_id]
         named = {_resolve(cat, getattr(p, side)) for p in cw.pairs}
-        covered = [c.id for c in cat.controls
-                   if c.id in named or any(g.id in named for g in cat.ancestry(c))]
-        result.append(Coverage(catalogue_id=cat_id, covered=tuple(covered), total=len(cat.controls)))
+        covered = [
+            c.id
+            for c in cat.controls
+            if c.id in named or any(g.id in named for g in cat.ancestry(c))
+        ]
+        result.append(
+            Coverage(catalogue_id=cat_id, covered=tuple(covered), total=len(cat.controls))
+        )
     return result[0], result[1]
 
 
@@ -325,14 +393,20 @@ def load_mapping(path: Path, catalogues: Mapping[str, Catalogue]) -> EvidenceMap
         for cat_id, control_ids in check.controls.items():
             cat = catalogues.get(cat_id)
             if cat is None:
-                issues.append(doc.issue(("checks", i, "controls", cat_id),
-                              f"unknown catalogue {cat_id!r}" + did_you_mean(cat_id, catalogues)))
+                issues.append(
+                    doc.issue(
+                        ("checks", i, "controls", cat_id),
+                        f"unknown catalogue {cat_id!r}" + did_you_mean(cat_id, catalogues),
+                    )
+                )
                 continue
             ids = []
             for j, control_id in enumerate(control_ids):
                 control = cat.control(control_id)
                 if control is None:
-                    issues.append(_unknown_control(doc, ("checks", i, "controls", cat_id, j), control_id, cat))
+                    issues.append(
+                        _unknown_control(doc, ("checks", i, "controls", cat_id, j), control_id, cat)
+                    )
                 else:
                     ids.append(control.id)
             bound[cat_id] = tuple(dict.fromkeys(ids))
@@ -341,9 +415,13 @@ def load_mapping(path: Path, catalogues: Mapping[str, Catalogue]) -> EvidenceMap
     return mapping.model_copy(update={"checks": tuple(canonical_checks)})
 
 
-def _unknown_control(doc: YamlDocument, at: tuple[str | int, ...], control_id: str, cat: Catalogue) -> Issue:
+def _unknown_control(
+    doc: YamlDocument, at: tuple[str | int, ...], control_id: str, cat: Catalogue
+) -> Issue:
     choices = [c.id for c in cat.controls]
-    return doc.issue(at, f"unknown control {control_id!r} in {cat.id}" + did_you_mean(control_id, choices))
+    return doc.issue(
+        at, f"unknown control {control_id!r} in {cat.id}" + did_you_mean(control_id, choices)
+    )
 
 
 def load_inputs(*, mapping_path: Path | None = None, extra_dirs: Sequence[Path] = ()) -> Loaded:
@@ -352,21 +430,32 @@ def load_inputs(*, mapping_path: Path | None = None, extra_dirs: Sequence[Path] 
     if mapping_path is None:
         mapping_path = frameworks_dir() / "mappings" / f"{DEFAULT_MAPPING}.yaml"
     mapping = load_mapping(mapping_path, library.catalogues)
-    inputs = (*library.files,
-              InputFile(role="mapping", name=display_name(mapping_path), sha256=sha256_file(mapping_path)))
-    return Loaded(catalogues=library.catalogues, crosswalks=library.crosswalks, mapping=mapping,
-                  inputs=inputs)
+    inputs = (
+        *library.files,
+        InputFile(
+            role="mapping", name=display_name(mapping_path), sha256=sha256_file(mapping_path)
+        ),
+    )
+    return Loaded(
+        catalogues=library.catalogues, crosswalks=library.crosswalks, mapping=mapping, inputs=inputs
+    )
 
 
-def find_control(catalogues: Mapping[str, Catalogue], catalogue_id: str, control_id: str) -> Control:
+def find_control(
+    catalogues: Mapping[str, Catalogue], catalogue_id: str, control_id: str
+) -> Control:
     """A control by catalogue and id (or alias), or a ConfigError with near matches."""
     cat = catalogues.get(catalogue_id)
     if cat is None:
-        raise ConfigError(f"unknown framework {catalogue_id!r}" + did_you_mean(catalogue_id, catalogues))
+        raise ConfigError(
+            f"unknown framework {catalogue_id!r}" + did_you_mean(catalogue_id, catalogues)
+        )
     control = cat.control(control_id)
     if control is None:
         choices = [c.id for c in cat.controls]
-        raise ConfigError(f"unknown control {control_id!r} in {catalogue_id}" + did_you_mean(control_id, choices))
+        raise ConfigError(
+            f"unknown control {control_id!r} in {catalogue_id}" + did_you_mean(control_id, choices)
+        )
     return control
 
 
@@ -377,8 +466,11 @@ def validate_files(paths: Sequence[Path], extra_dirs: Sequence[Path] = ()) -> li
     """
     files = [p for path in paths for p in (yaml_files(path) if path.is_dir() else (path,))]
     given = {f.resolve() for f in files}
-    base = [p for p in (*yaml_files(frameworks_dir()), *(q for d in extra_dirs for q in _folder_files(d)))
-            if p.resolve() not in given]
+    base = [
+        p
+        for p in (*yaml_files(frameworks_dir()), *(q for d in extra_dirs for q in _folder_files(d)))
+        if p.resolve() not in given
+    ]
     library = library_from_files([*base, *files])  # raises with every structural problem
     issues: list[Issue] = []
     checked = []

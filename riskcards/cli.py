@@ -42,7 +42,9 @@ def _parse_as_of(_ctx: Any, _param: Any, value: str | None) -> datetime | None:
     try:
         return datetime.fromisoformat(value.replace("Z", "+00:00"))
     except ValueError:
-        raise click.BadParameter(f"{value!r} is not an ISO 8601 date-time (e.g. 2026-11-28T12:00:00Z)") from None
+        raise click.BadParameter(
+            f"{value!r} is not an ISO 8601 date-time (e.g. 2026-11-28T12:00:00Z)"
+        ) from None
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
@@ -59,7 +61,9 @@ def cli() -> None:
 
 
 _frameworks_dir_option = click.option(
-    "--frameworks-dir", "frameworks_dirs", multiple=True,
+    "--frameworks-dir",
+    "frameworks_dirs",
+    multiple=True,
     type=click.Path(file_okay=False, path_type=Path),
     help="An organisation's folder of catalogues, extensions and crosswalks (repeatable).",
 )
@@ -68,19 +72,37 @@ _frameworks_dir_option = click.option(
 def _assessment_options(fn: F) -> F:
     """Options shared by release, check and demo; each becomes a field of api.Options."""
     options = [
-        click.option("--config", type=click.Path(dir_okay=False, path_type=Path),
-                     help="Project file (default: ./riskcards.yaml when present)."),
-        click.option("--as-of", callback=_parse_as_of, metavar="DATETIME",
-                     help="Assess as of this time (ISO 8601, UTC if no zone). Default: now, "
-                          "or the snapshot's collection time with --evidence."),
-        click.option("--mapping", type=click.Path(dir_okay=False, path_type=Path),
-                     help="Evidence mapping YAML (default: the built-in riskcards-default)."),
-        click.option("--framework", "frameworks", multiple=True, metavar="ID",
-                     help="Report on this framework (repeatable). Default: the project's list, "
-                          "else every framework the mapping binds checks to."),
+        click.option(
+            "--config",
+            type=click.Path(dir_okay=False, path_type=Path),
+            help="Project file (default: ./riskcards.yaml when present).",
+        ),
+        click.option(
+            "--as-of",
+            callback=_parse_as_of,
+            metavar="DATETIME",
+            help="Assess as of this time (ISO 8601, UTC if no zone). Default: now, "
+            "or the snapshot's collection time with --evidence.",
+        ),
+        click.option(
+            "--mapping",
+            type=click.Path(dir_okay=False, path_type=Path),
+            help="Evidence mapping YAML (default: the built-in riskcards-default).",
+        ),
+        click.option(
+            "--framework",
+            "frameworks",
+            multiple=True,
+            metavar="ID",
+            help="Report on this framework (repeatable). Default: the project's list, "
+            "else every framework the mapping binds checks to.",
+        ),
         _frameworks_dir_option,
-        click.option("--strict", is_flag=True,
-                     help="Required controls that are not assessed, and invalid evidence, block."),
+        click.option(
+            "--strict",
+            is_flag=True,
+            help="Required controls that are not assessed, and invalid evidence, block.",
+        ),
     ]
     for option in reversed(options):
         fn = option(fn)
@@ -89,10 +111,18 @@ def _assessment_options(fn: F) -> F:
 
 def _render_options(fn: F) -> F:
     options = [
-        click.option("--no-pdf", "no_pdf", is_flag=True, default=None,
-                     help="Write HTML, JSON and Markdown only."),
-        click.option("--templates", type=click.Path(file_okay=False, path_type=Path),
-                     help="Folder of templates that override the built-in ones."),
+        click.option(
+            "--no-pdf",
+            "no_pdf",
+            is_flag=True,
+            default=None,
+            help="Write HTML, JSON and Markdown only.",
+        ),
+        click.option(
+            "--templates",
+            type=click.Path(file_okay=False, path_type=Path),
+            help="Folder of templates that override the built-in ones.",
+        ),
     ]
     for option in reversed(options):
         fn = option(fn)
@@ -102,10 +132,18 @@ def _render_options(fn: F) -> F:
 def _source_options(fn: F) -> F:
     options = [
         click.argument("target", required=False),
-        click.option("--tracking-uri", envvar="MLFLOW_TRACKING_URI", show_envvar=True,
-                     help="MLflow tracking URI (sqlite:///..., http://..., a folder)."),
-        click.option("--evidence", "evidence_file", type=click.Path(dir_okay=False, path_type=Path),
-                     help="Use a saved evidence snapshot (evidence.json) instead of MLflow."),
+        click.option(
+            "--tracking-uri",
+            envvar="MLFLOW_TRACKING_URI",
+            show_envvar=True,
+            help="MLflow tracking URI (sqlite:///..., http://..., a folder).",
+        ),
+        click.option(
+            "--evidence",
+            "evidence_file",
+            type=click.Path(dir_okay=False, path_type=Path),
+            help="Use a saved evidence snapshot (evidence.json) instead of MLflow.",
+        ),
     ]
     for option in reversed(options):
         fn = option(fn)
@@ -123,8 +161,13 @@ def _options(params: dict[str, Any]) -> Any:
 
 @cli.command()
 @_source_options
-@click.option("--out", type=click.Path(path_type=Path), default=Path("riskcards-bundle"),
-              show_default=True, help="The bundle folder (replaced atomically if it holds a bundle).")
+@click.option(
+    "--out",
+    type=click.Path(path_type=Path),
+    default=Path("riskcards-bundle"),
+    show_default=True,
+    help="The bundle folder (replaced atomically if it holds a bundle).",
+)
 @_assessment_options
 @_render_options
 def release(out: Path, **params: Any) -> None:
@@ -141,8 +184,11 @@ def release(out: Path, **params: Any) -> None:
 
 @cli.command()
 @_source_options
-@click.option("--junit", type=click.Path(dir_okay=False, path_type=Path),
-              help="Write JUnit XML (one test case per control) for CI dashboards.")
+@click.option(
+    "--junit",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write JUnit XML (one test case per control) for CI dashboards.",
+)
 @_assessment_options
 def check(junit: Path | None, **params: Any) -> None:
     """The CI gate: assess TARGET without writing documents.
@@ -165,35 +211,59 @@ def check(junit: Path | None, **params: Any) -> None:
     severities = set(outcome.assessment_gate_severities)
     for c in blocking:
         failing = [r for r in c.checks if r.status.value != "pass"]
-        first = next((r for r in failing if r.severity in severities), failing[0] if failing else None)
+        first = next(
+            (r for r in failing if r.severity in severities), failing[0] if failing else None
+        )
         why = f"{first.title} ({first.severity}): {first.reason}" if first else c.reason
         more = f" (+{len(failing) - 1} more)" if len(failing) > 1 else ""
-        click.echo(f"  {c.catalogue_id} {c.control_id} [{c.status.value}] {_one_line(why, 150)}{more}")
+        click.echo(
+            f"  {c.catalogue_id} {c.control_id} [{c.status.value}] {_one_line(why, 150)}{more}"
+        )
     sys.exit(EXIT_BLOCKING_GAP)
 
 
 @cli.command()
 @click.argument("target", required=False)
-@click.option("--tracking-uri", envvar="MLFLOW_TRACKING_URI", show_envvar=True,
-              help="MLflow tracking URI (sqlite:///..., http://..., a folder).")
-@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=Path("evidence.json"),
-              show_default=True, help="Where to write the evidence snapshot (JSON).")
-@click.option("--config", type=click.Path(dir_okay=False, path_type=Path),
-              help="Project file (default: ./riskcards.yaml when present).")
+@click.option(
+    "--tracking-uri",
+    envvar="MLFLOW_TRACKING_URI",
+    show_envvar=True,
+    help="MLflow tracking URI (sqlite:///..., http://..., a folder).",
+)
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=Path("evidence.json"),
+    show_default=True,
+    help="Where to write the evidence snapshot (JSON).",
+)
+@click.option(
+    "--config",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Project file (default: ./riskcards.yaml when present).",
+)
 def evidence(target: str | None, tracking_uri: str | None, out: Path, config: Path | None) -> None:
     """Collect the evidence for TARGET from MLflow into a snapshot, for offline releases."""
     from riskcards import api
 
     snapshot = _run(lambda: api.collect_evidence(target, tracking_uri, out, config))
     run = snapshot.run
-    click.echo(f"{snapshot.target.display}: {len(run.metrics)} metrics, {len(run.params)} params, "
-               f"{len(run.datasets)} datasets, {len(run.artifacts)} artifacts", err=True)
+    click.echo(
+        f"{snapshot.target.display}: {len(run.metrics)} metrics, {len(run.params)} params, "
+        f"{len(run.datasets)} datasets, {len(run.artifacts)} artifacts",
+        err=True,
+    )
     click.echo(f"evidence: {out}")
 
 
 @cli.command()
-@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=Path("riskcards-demo"),
-              show_default=True, help="Folder for the demo's MLflow store, project file and bundle.")
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("riskcards-demo"),
+    show_default=True,
+    help="Folder for the demo's MLflow store, project file and bundle.",
+)
 @_assessment_options
 @_render_options
 def demo(out: Path, **params: Any) -> None:
@@ -201,7 +271,9 @@ def demo(out: Path, **params: Any) -> None:
     register it as credit-risk@champion, and release it into OUT/bundle."""
     from riskcards import api
 
-    result = _run(lambda: api.demo(out, _options(params), progress=lambda msg: click.echo(msg, err=True)))
+    result = _run(
+        lambda: api.demo(out, _options(params), progress=lambda msg: click.echo(msg, err=True))
+    )
     _report(result.assessment)
     click.echo(f"bundle: {result.out}")
     click.echo(f"open:   {result.main}")
@@ -209,8 +281,11 @@ def demo(out: Path, **params: Any) -> None:
 
 @cli.group()
 @_frameworks_dir_option
-@click.option("--config", type=click.Path(dir_okay=False, path_type=Path),
-              help="Project file whose frameworks_dirs to include (default: ./riskcards.yaml when present).")
+@click.option(
+    "--config",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Project file whose frameworks_dirs to include (default: ./riskcards.yaml when present).",
+)
 @click.pass_context
 def frameworks(ctx: click.Context, frameworks_dirs: tuple[Path, ...], config: Path | None) -> None:
     """The control catalogues and crosswalks: list, show, validate, crosswalk."""
@@ -230,8 +305,10 @@ def _library(ctx: click.Context) -> Any:
 def frameworks_list(ctx: click.Context) -> None:
     """Every catalogue: id, version, size and title."""
     lib = _library(ctx)
-    rows = [(c.id, c.version, str(len(c.controls)), c.control_label_plural, c.short_title)
-            for c in sorted(lib.catalogues.values(), key=lambda c: c.id)]
+    rows = [
+        (c.id, c.version, str(len(c.controls)), c.control_label_plural, c.short_title)
+        for c in sorted(lib.catalogues.values(), key=lambda c: c.id)
+    ]
     widths = [max(len(r[i]) for r in rows) for i in range(4)]
     for r in rows:
         click.echo("  ".join(v.ljust(w) for v, w in zip(r[:4], widths, strict=True)) + "  " + r[4])
@@ -249,7 +326,9 @@ def frameworks_show(ctx: click.Context, catalogue_id: str, control_id: str | Non
     lib = _library(ctx)
     if control_id is None:
         cat = _run(lambda: api.catalogue(lib, catalogue_id))
-        click.echo(f"{cat.title} (version {cat.version})\n{cat.publisher}; {cat.source_url}\n{cat.licence}")
+        click.echo(
+            f"{cat.title} (version {cat.version})\n{cat.publisher}; {cat.source_url}\n{cat.licence}"
+        )
         if cat.attribution:
             click.echo(cat.attribution)
         for group in cat.groups:
@@ -261,11 +340,20 @@ def frameworks_show(ctx: click.Context, catalogue_id: str, control_id: str | Non
     control = _run(lambda: api.find_control(lib.catalogues, catalogue_id, control_id))
     cat = lib.catalogues[catalogue_id]
     click.echo(f"{control.id}  ({cat.short_title})")
-    click.echo("groups: " + " > ".join(g.id if g.title == g.id else f"{g.id} {g.title}"
-                                       for g in cat.ancestry(control)))
-    for label, value in (("title", control.title), ("statement", control.text),
-                         ("summary", control.summary), ("aliases", ", ".join(control.aliases)),
-                         ("refines", ", ".join(control.refines)), ("added by", control.origin)):
+    click.echo(
+        "groups: "
+        + " > ".join(
+            g.id if g.title == g.id else f"{g.id} {g.title}" for g in cat.ancestry(control)
+        )
+    )
+    for label, value in (
+        ("title", control.title),
+        ("statement", control.text),
+        ("summary", control.summary),
+        ("aliases", ", ".join(control.aliases)),
+        ("refines", ", ".join(control.refines)),
+        ("added by", control.origin),
+    ):
         if value:
             click.echo(f"{label}: {value}")
     for cw in lib.crosswalks:
@@ -319,7 +407,11 @@ def frameworks_crosswalk(ctx: click.Context, source: str, target: str) -> None:
     lib = _library(ctx)
     for ident in (source, target):
         _run(lambda ident=ident: api.catalogue(lib, ident))
-    found = [cw for cw in lib.crosswalks if {cw.source_catalogue, cw.target_catalogue} == {source, target}]
+    found = [
+        cw
+        for cw in lib.crosswalks
+        if {cw.source_catalogue, cw.target_catalogue} == {source, target}
+    ]
     if not found:
         click.echo(f"riskcards: error: no crosswalk between {source} and {target}", err=True)
         sys.exit(2)
@@ -329,16 +421,24 @@ def frameworks_crosswalk(ctx: click.Context, source: str, target: str) -> None:
             note = f"  [{pair.note}]" if pair.note else ""
             click.echo(f"{pair.source}\t{pair.relation}\t{pair.target}{note}")
         for cov in api.crosswalk_coverage(cw, lib.catalogues):
-            click.echo(f"coverage {cov.catalogue_id}: {len(cov.covered)} of {cov.total} "
-                       f"({cov.percent:.0f}%)", err=True)
+            click.echo(
+                f"coverage {cov.catalogue_id}: {len(cov.covered)} of {cov.total} "
+                f"({cov.percent:.0f}%)",
+                err=True,
+            )
 
 
 def _report(assessment: Any) -> None:
     for fw in assessment.frameworks:
         counts = fw.counts
-        extra = "".join(f", {counts[k]} {k.replace('_', ' ')}" for k in ("waived", "not_applicable") if counts[k])
+        extra = "".join(
+            f", {counts[k]} {k.replace('_', ' ')}"
+            for k in ("waived", "not_applicable")
+            if counts[k]
+        )
         click.echo(
-            f"{fw.catalogue_title}: {counts['met']} met, {counts['partial']} partial, {counts['gap']} gap, "
+            f"{fw.catalogue_title}: {counts['met']} met, {counts['partial']} partial, "
+            f"{counts['gap']} gap, "
             f"{counts['not_assessed']} not assessed{extra} of {len(fw.controls)} "
             f"({fw.coverage * 100:.0f}% covered)",
             err=True,

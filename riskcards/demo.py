@@ -901,7 +901,8 @@ _DEMO_SIDECARS = {
     "model-card.yaml": """\
 # Human-written model-card fields (Mitchell et al. 2019); MLflow tags fill what is left out.
 schema_version: 1
-primary_intended_users: Underwriters of the consumer-lending unit, who review every flagged application.
+primary_intended_users: >-
+  Underwriters of the consumer-lending unit, who review every flagged application.
 relevant_factors: >-
   Sex and age band of the applicant. Sex is not a model input, but income and employment
   history differ by sex in the data, so selection rates differ too.
@@ -961,7 +962,9 @@ id: ATT-003
 controls:
   nist-ai-rmf: ["GOVERN 6.1"]
   iso-iec-42001: ["A.10.3"]
-statement: The model uses no third-party data or pre-trained components; numpy is the only runtime dependency.
+statement: >-
+  The model uses no third-party data or pre-trained components; numpy is the only
+  runtime dependency.
 attested_by: A. Chen
 role: Head of Model Risk
 date: "{today}"
@@ -992,21 +995,28 @@ def write_demo_project(out_dir: Path, logged: DemoLogged) -> Path:
 
     today = datetime.now(UTC).date()
     dates = {
-        "today": today, "a_month_ago": today - timedelta(days=30), "a_year_ago": today - timedelta(days=400),
-        "in_60_days": today + timedelta(days=60), "in_11_months": today + timedelta(days=335),
+        "today": today,
+        "a_month_ago": today - timedelta(days=30),
+        "a_year_ago": today - timedelta(days=400),
+        "in_60_days": today + timedelta(days=60),
+        "in_11_months": today + timedelta(days=335),
         "expired": today - timedelta(days=35),
     }
     values = {k: v.isoformat() for k, v in dates.items()}
     out = _check_out_dir(out_dir)
     config = out / "riskcards.yaml"
-    config.write_text(_DEMO_PROJECT.format(config=config, tracking_uri=logged.tracking_uri, **values),
-                      encoding="utf-8")
+    config.write_text(
+        _DEMO_PROJECT.format(config=config, tracking_uri=logged.tracking_uri, **values),
+        encoding="utf-8",
+    )
     folder = out / "attestations"
     if folder.exists():
         shutil.rmtree(folder)
     folder.mkdir()
     for name, text in _DEMO_ATTESTATIONS.items():
-        (folder / name).write_text(text.format(version=logged.model_version, **values), encoding="utf-8")
+        (folder / name).write_text(
+            text.format(version=logged.model_version, **values), encoding="utf-8"
+        )
     for name, text in _DEMO_SIDECARS.items():
         path = out / name
         path.parent.mkdir(parents=True, exist_ok=True)

@@ -84,18 +84,27 @@ def read_project(path: Path | None) -> Project:
     return Project(config=validate(doc, ProjectConfig, what="project file"), path=path, doc=doc)
 
 
-def _control_issue(doc: YamlDocument, at: tuple[str | int, ...], framework: str, control: str,
-                   catalogues: Mapping[str, Catalogue]) -> tuple[Issue | None, str]:
+def _control_issue(
+    doc: YamlDocument,
+    at: tuple[str | int, ...],
+    framework: str,
+    control: str,
+    catalogues: Mapping[str, Catalogue],
+) -> tuple[Issue | None, str]:
     """(problem, canonical id) for a framework/control pair named in a file."""
     cat = catalogues.get(framework)
     if cat is None:
-        return doc.issue((*at, "framework"), f"unknown framework {framework!r}"
-                         + did_you_mean(framework, catalogues)), control
+        return doc.issue(
+            (*at, "framework"),
+            f"unknown framework {framework!r}" + did_you_mean(framework, catalogues),
+        ), control
     found = cat.control(control)
     if found is None:
         choices = [c.id for c in cat.controls]
-        return doc.issue((*at, "control"), f"unknown control {control!r} in {framework}"
-                         + did_you_mean(control, choices)), control
+        return doc.issue(
+            (*at, "control"),
+            f"unknown control {control!r} in {framework}" + did_you_mean(control, choices),
+        ), control
     return None, found.id
 
 
@@ -112,12 +121,20 @@ def project_decisions(
     issues: list[Issue] = []
     for i, fw in enumerate(config.frameworks or ()):
         if fw not in catalogues:
-            issues.append(doc.issue(("frameworks", i), f"unknown framework {fw!r}" + did_you_mean(fw, catalogues)))
+            issues.append(
+                doc.issue(
+                    ("frameworks", i), f"unknown framework {fw!r}" + did_you_mean(fw, catalogues)
+                )
+            )
     not_applicable, waivers = [], []
-    for field, items, out in (("not_applicable", config.not_applicable, not_applicable),
-                              ("waivers", config.waivers, waivers)):
+    for field, items, out in (
+        ("not_applicable", config.not_applicable, not_applicable),
+        ("waivers", config.waivers, waivers),
+    ):
         for i, item in enumerate(items):
-            problem, control_id = _control_issue(doc, (field, i), item.framework, item.control, catalogues)
+            problem, control_id = _control_issue(
+                doc, (field, i), item.framework, item.control, catalogues
+            )
             if problem:
                 issues.append(problem)
             out.append(item.model_copy(update={"control": control_id}))
@@ -125,20 +142,38 @@ def project_decisions(
     for i, o in enumerate(config.overrides):
         check = checks.get(o.check)
         if check is None:
-            issues.append(doc.issue(("overrides", i, "check"), f"unknown check {o.check!r} in mapping "
-                                    f"{mapping.id}" + did_you_mean(o.check, checks)))
-        elif (o.threshold is not None or o.op is not None) and not isinstance(check, MetricThreshold):
-            issues.append(doc.issue(("overrides", i, "check"),
-                                    f"check {o.check!r} is a {check.kind} check: it has no threshold"))
+            issues.append(
+                doc.issue(
+                    ("overrides", i, "check"),
+                    f"unknown check {o.check!r} in mapping "
+                    f"{mapping.id}" + did_you_mean(o.check, checks),
+                )
+            )
+        elif (o.threshold is not None or o.op is not None) and not isinstance(
+            check, MetricThreshold
+        ):
+            issues.append(
+                doc.issue(
+                    ("overrides", i, "check"),
+                    f"check {o.check!r} is a {check.kind} check: it has no threshold",
+                )
+            )
     for key in config.owners:
         if key != "default" and key not in checks:
-            issues.append(doc.issue(("owners", key), f"unknown check {key!r} in mapping {mapping.id}"
-                                    + did_you_mean(key, [*checks, "default"])))
+            issues.append(
+                doc.issue(
+                    ("owners", key),
+                    f"unknown check {key!r} in mapping {mapping.id}"
+                    + did_you_mean(key, [*checks, "default"]),
+                )
+            )
     required = {}
     for fw, controls in config.gate.required.items():
         ids = []
         for j, control in enumerate(controls):
-            problem, control_id = _control_issue(doc, ("gate", "required", fw, j), fw, control, catalogues)
+            problem, control_id = _control_issue(
+                doc, ("gate", "required", fw, j), fw, control, catalogues
+            )
             if problem:
                 issues.append(doc.issue(("gate", "required", fw, j), problem.message))
             ids.append(control_id)
@@ -147,13 +182,23 @@ def project_decisions(
     if issues:
         issues.sort(key=lambda i: (i.file, i.line or 0, i.col or 0))
         raise ConfigError(f"{len(issues)} problem(s) in the project", issues)
-    inputs = (InputFile(role="config", name=project.name(project.path), sha256=sha256_file(project.path)), *files)
-    return Decisions(owners=dict(config.owners), overrides=config.overrides, not_applicable=tuple(not_applicable), waivers=tuple(waivers),
-                     attestations=records, gate=config.gate.model_copy(update={"required": required})), inputs
+    inputs = (
+        InputFile(role="config", name=project.name(project.path), sha256=sha256_file(project.path)),
+        *files,
+    )
+    return Decisions(
+        owners=dict(config.owners),
+        overrides=config.overrides,
+        not_applicable=tuple(not_applicable),
+        waivers=tuple(waivers),
+        attestations=records,
+        gate=config.gate.model_copy(update={"required": required}),
+    ), inputs
 
 
-def _attestations(project: Project, catalogues: Mapping[str, Catalogue],
-                  issues: list[Issue]) -> tuple[tuple[AttestationRecord, ...], tuple[InputFile, ...]]:
+def _attestations(
+    project: Project, catalogues: Mapping[str, Catalogue], issues: list[Issue]
+) -> tuple[tuple[AttestationRecord, ...], tuple[InputFile, ...]]:
     folder = project.resolve(project.config.attestations_dir)
     if folder is None:
         return (), ()
@@ -170,20 +215,29 @@ def _attestations(project: Project, catalogues: Mapping[str, Catalogue],
             issues.extend(exc.issues or [Issue(str(path), None, None, "", str(exc))])
             continue
         if att.id in seen:
-            issues.append(doc.issue(("id",), f"attestation id {att.id!r} is also used in {seen[att.id]}"))
+            issues.append(
+                doc.issue(("id",), f"attestation id {att.id!r} is also used in {seen[att.id]}")
+            )
         seen[att.id] = str(path)
         controls = {}
         for fw, ids in att.controls.items():
             canonical = []
             for j, control in enumerate(ids):
-                problem, control_id = _control_issue(doc, ("controls", fw, j), fw, control, catalogues)
+                problem, control_id = _control_issue(
+                    doc, ("controls", fw, j), fw, control, catalogues
+                )
                 if problem:
                     issues.append(doc.issue(("controls", fw, j), problem.message))
                 canonical.append(control_id)
             controls[fw] = tuple(canonical)
         digest = sha256_file(path)
-        records.append(AttestationRecord(attestation=att.model_copy(update={"controls": controls}),
-                                         file=project.name(path), sha256=digest))
+        records.append(
+            AttestationRecord(
+                attestation=att.model_copy(update={"controls": controls}),
+                file=project.name(path),
+                sha256=digest,
+            )
+        )
         files.append(InputFile(role="attestation", name=project.name(path), sha256=digest))
     return tuple(records), tuple(files)
 
@@ -200,7 +254,9 @@ def project_sidecars(project: Project) -> tuple[Sidecars, tuple[InputFile, ...]]
         path = project.resolve(relative)
         assert path is not None
         if not path.is_file():
-            issues.append(doc.issue(at, f"file {relative} not found (relative to the project file)"))
+            issues.append(
+                doc.issue(at, f"file {relative} not found (relative to the project file)")
+            )
             return None
         try:
             value = validate(load_yaml(path), model, what="sidecar")

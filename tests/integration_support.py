@@ -22,10 +22,18 @@ def clean_env(**extra: str) -> dict[str, str]:
     return env
 
 
-def riskcards(*args: str, cwd: Path, timeout: float = 300, **env: str) -> subprocess.CompletedProcess[str]:
+def riskcards(
+    *args: str, cwd: Path, timeout: float = 300, **env: str
+) -> subprocess.CompletedProcess[str]:
     """Run the installed command line, as a user would."""
-    return subprocess.run([sys.executable, "-m", "riskcards.cli", *args], capture_output=True, text=True,
-                          cwd=cwd, env=clean_env(**env), timeout=timeout)
+    return subprocess.run(
+        [sys.executable, "-m", "riskcards.cli", *args],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        env=clean_env(**env),
+        timeout=timeout,
+    )
 
 
 def printed_paths(stdout: str) -> dict[str, Path]:
@@ -64,21 +72,38 @@ def free_port() -> int:
 
 
 @contextmanager
-def mlflow_server(backend_uri: str, artifacts: Path, log: Path, *, start_timeout: float = 90) -> Iterator[str]:
+def mlflow_server(
+    backend_uri: str, artifacts: Path, log: Path, *, start_timeout: float = 90
+) -> Iterator[str]:
     """A real `mlflow server` subprocess on 127.0.0.1; yields its URL; always stopped."""
     port = free_port()
     mlflow_bin = Path(sys.executable).with_name("mlflow")
-    cmd = [str(mlflow_bin), "server", "--host", "127.0.0.1", "--port", str(port),
-           "--backend-store-uri", backend_uri, "--artifacts-destination", str(artifacts), "--workers", "1"]
+    cmd = [
+        str(mlflow_bin),
+        "server",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--backend-store-uri",
+        backend_uri,
+        "--artifacts-destination",
+        str(artifacts),
+        "--workers",
+        "1",
+    ]
     with log.open("wb") as out:
-        proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT, env=clean_env(),
-                                start_new_session=True)
+        proc = subprocess.Popen(
+            cmd, stdout=out, stderr=subprocess.STDOUT, env=clean_env(), start_new_session=True
+        )
     url = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + start_timeout
         while True:
             if proc.poll() is not None:
-                raise RuntimeError(f"mlflow server exited with {proc.returncode}:\n{log.read_text()[-3000:]}")
+                raise RuntimeError(
+                    f"mlflow server exited with {proc.returncode}:\n{log.read_text()[-3000:]}"
+                )
             try:
                 with urllib.request.urlopen(f"{url}/health", timeout=2) as resp:
                     if resp.status == 200:
@@ -86,7 +111,9 @@ def mlflow_server(backend_uri: str, artifacts: Path, log: Path, *, start_timeout
             except OSError:
                 pass
             if time.monotonic() > deadline:
-                raise RuntimeError(f"mlflow server did not start in {start_timeout}s:\n{log.read_text()[-3000:]}")
+                raise RuntimeError(
+                    f"mlflow server did not start in {start_timeout}s:\n{log.read_text()[-3000:]}"
+                )
             time.sleep(0.5)
         yield url
     finally:

@@ -26,8 +26,14 @@ def _check(**fields: object) -> object:
 
 @pytest.mark.parametrize(
     ("op", "threshold", "expected"),
-    [(">=", 0.86, CheckStatus.PASS), (">=", 0.87, CheckStatus.FAIL), (">", 0.86, CheckStatus.FAIL),
-     ("<=", 0.86, CheckStatus.PASS), ("<", 0.9, CheckStatus.PASS), ("==", 0.86, CheckStatus.PASS)],
+    [
+        (">=", 0.86, CheckStatus.PASS),
+        (">=", 0.87, CheckStatus.FAIL),
+        (">", 0.86, CheckStatus.FAIL),
+        ("<=", 0.86, CheckStatus.PASS),
+        ("<", 0.9, CheckStatus.PASS),
+        ("==", 0.86, CheckStatus.PASS),
+    ],
 )
 def test_metric_threshold_compares(op: str, threshold: float, expected: CheckStatus) -> None:
     check = _check(kind="metric_threshold", metric="roc_auc", op=op, threshold=threshold)
@@ -38,14 +44,18 @@ def test_metric_threshold_compares(op: str, threshold: float, expected: CheckSta
 
 
 def test_metric_threshold_uses_first_alias_found() -> None:
-    check = _check(kind="metric_threshold", metric="auc", aliases=["roc_auc"], op=">=", threshold=0.5)
+    check = _check(
+        kind="metric_threshold", metric="auc", aliases=["roc_auc"], op=">=", threshold=0.5
+    )
     result = evaluate_check(check, make_snapshot(), AS_OF)  # type: ignore[arg-type]
     assert result.status is CheckStatus.PASS
     assert "roc_auc" in result.observed  # type: ignore[operator]
 
 
 def test_missing_metric_is_not_evidenced_with_the_names_sought() -> None:
-    check = _check(kind="metric_threshold", metric="drift/max_psi", aliases=["psi"], op="<=", threshold=0.2)
+    check = _check(
+        kind="metric_threshold", metric="drift/max_psi", aliases=["psi"], op="<=", threshold=0.2
+    )
     result = evaluate_check(check, make_snapshot(), AS_OF)  # type: ignore[arg-type]
     assert result.status is CheckStatus.NOT_EVIDENCED
     assert "'drift/max_psi' or 'psi'" in result.reason
@@ -61,10 +71,14 @@ def test_non_finite_metric_is_invalid_and_never_passes(value: float) -> None:
 
 
 def test_dataset_logged_cites_name_and_digest() -> None:
-    result = evaluate_check(_check(kind="dataset_logged", context="training"), make_snapshot(), AS_OF)  # type: ignore[arg-type]
+    result = evaluate_check(
+        _check(kind="dataset_logged", context="training"), make_snapshot(), AS_OF
+    )  # type: ignore[arg-type]
     assert result.status is CheckStatus.PASS
     assert result.evidence[0].digest == "a1a2a3a4"
-    missing = evaluate_check(_check(kind="dataset_logged", context="production"), make_snapshot(), AS_OF)  # type: ignore[arg-type]
+    missing = evaluate_check(
+        _check(kind="dataset_logged", context="production"), make_snapshot(), AS_OF
+    )  # type: ignore[arg-type]
     assert missing.status is CheckStatus.NOT_EVIDENCED
     assert "evaluation, training" in missing.reason
 
@@ -92,11 +106,20 @@ def test_unknown_text_source_is_a_validation_error() -> None:
 
 def test_artifact_glob_and_registration() -> None:
     ev = make_snapshot()
-    assert evaluate_check(_check(kind="artifact_present", pattern="eval/*.json"), ev, AS_OF).status is CheckStatus.PASS  # type: ignore[arg-type]
-    assert evaluate_check(_check(kind="artifact_present", pattern="eval"), ev, AS_OF).status is CheckStatus.NOT_EVIDENCED  # type: ignore[arg-type]
+    assert (
+        evaluate_check(_check(kind="artifact_present", pattern="eval/*.json"), ev, AS_OF).status
+        is CheckStatus.PASS
+    )  # type: ignore[arg-type]
+    assert (
+        evaluate_check(_check(kind="artifact_present", pattern="eval"), ev, AS_OF).status
+        is CheckStatus.NOT_EVIDENCED
+    )  # type: ignore[arg-type]
     assert evaluate_check(_check(kind="model_registered"), ev, AS_OF).status is CheckStatus.PASS  # type: ignore[arg-type]
     run_only = ev.model_copy(update={"model_version": None})
-    assert evaluate_check(_check(kind="model_registered"), run_only, AS_OF).status is CheckStatus.NOT_EVIDENCED  # type: ignore[arg-type]
+    assert (
+        evaluate_check(_check(kind="model_registered"), run_only, AS_OF).status
+        is CheckStatus.NOT_EVIDENCED
+    )  # type: ignore[arg-type]
 
 
 def _result(status: CheckStatus) -> CheckResult:

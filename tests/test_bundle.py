@@ -13,17 +13,35 @@ from riskcards.models.bundle import InputFile
 from tests.conftest import AS_OF
 
 FILES = [
-    BundleFile(path="model-card.html", kind="model-card", format="html", content=b"<html>card</html>"),
-    BundleFile(path="datasets/train.html", kind="dataset-sheet", format="html", content=b"sheet",
-               dataset="credit-train"),
-    BundleFile(path="gap-report-nist-ai-rmf.json", kind="gap-report", format="json", content=b"{}",
-               framework="nist-ai-rmf"),
+    BundleFile(
+        path="model-card.html", kind="model-card", format="html", content=b"<html>card</html>"
+    ),
+    BundleFile(
+        path="datasets/train.html",
+        kind="dataset-sheet",
+        format="html",
+        content=b"sheet",
+        dataset="credit-train",
+    ),
+    BundleFile(
+        path="gap-report-nist-ai-rmf.json",
+        kind="gap-report",
+        format="json",
+        content=b"{}",
+        framework="nist-ai-rmf",
+    ),
 ]
 
 
 def _manifest(files: list[BundleFile] = FILES) -> object:
-    return build_manifest(files, target="runs:/abc", model="run abc", as_of=AS_OF, main="model-card.html",
-                          inputs=[InputFile(role="mapping", name="m.yaml", sha256="0" * 64)])
+    return build_manifest(
+        files,
+        target="runs:/abc",
+        model="run abc",
+        as_of=AS_OF,
+        main="model-card.html",
+        inputs=[InputFile(role="mapping", name="m.yaml", sha256="0" * 64)],
+    )
 
 
 def test_writes_files_and_manifest_that_verifies(tmp_path: Path) -> None:
@@ -38,8 +56,10 @@ def test_writes_files_and_manifest_that_verifies(tmp_path: Path) -> None:
     assert verify_bundle(out) == []
     (out / "datasets" / "train.html").write_bytes(b"tampered")
     (out / "extra.txt").write_text("x")
-    assert verify_bundle(out) == ["datasets/train.html: sha256 differs from the manifest",
-                                  "extra.txt: not listed in the manifest"]
+    assert verify_bundle(out) == [
+        "datasets/train.html: sha256 differs from the manifest",
+        "extra.txt: not listed in the manifest",
+    ]
 
 
 def test_replaces_a_previous_bundle_and_leaves_no_temporary_folders(tmp_path: Path) -> None:

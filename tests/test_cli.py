@@ -9,13 +9,21 @@ from pathlib import Path
 import pytest
 
 
-def run(*args: str, cwd: Path | None = None, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+def run(
+    *args: str, cwd: Path | None = None, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
     import os
 
     full_env = {k: v for k, v in os.environ.items() if not k.startswith("MLFLOW_")}
     full_env.update(env or {})
-    return subprocess.run([sys.executable, "-m", "riskcards.cli", *args], capture_output=True,
-                          text=True, cwd=cwd, env=full_env, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "riskcards.cli", *args],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        env=full_env,
+        timeout=120,
+    )
 
 
 def _one_clear_line(stderr: str, *words: str) -> None:
@@ -30,21 +38,46 @@ def _one_clear_line(stderr: str, *words: str) -> None:
     ("args", "code", "words"),
     [
         (["release", "s3://nope"], 2, ["not an MLflow URI"]),
-        (["release", "models:/m/Production", "--tracking-uri", "sqlite:///x.db"], 2, ["stages are deprecated"]),
+        (
+            ["release", "models:/m/Production", "--tracking-uri", "sqlite:///x.db"],
+            2,
+            ["stages are deprecated"],
+        ),
         (["release", "runs:/abc"], 2, ["no tracking URI"]),
         (["release"], 2, ["give a TARGET"]),
         (["release", "runs:/abc", "--as-of", "yesterday"], 2, ["ISO 8601"]),
-        (["release", "runs:/abc", "--framework", "nist-ai-rfm", "--tracking-uri", "sqlite:///x.db"], 2,
-         ["unknown framework 'nist-ai-rfm'", "did you mean 'nist-ai-rmf'"]),
-        (["release", "runs:/abc", "--tracking-uri", "sqlite:////nonexistent/mlflow.db"], 3,
-         ["no MLflow store at sqlite:////nonexistent/mlflow.db"]),
+        (
+            [
+                "release",
+                "runs:/abc",
+                "--framework",
+                "nist-ai-rfm",
+                "--tracking-uri",
+                "sqlite:///x.db",
+            ],
+            2,
+            ["unknown framework 'nist-ai-rfm'", "did you mean 'nist-ai-rmf'"],
+        ),
+        (
+            ["release", "runs:/abc", "--tracking-uri", "sqlite:////nonexistent/mlflow.db"],
+            3,
+            ["no MLflow store at sqlite:////nonexistent/mlflow.db"],
+        ),
         (["release", "--evidence", "missing.json"], 2, ["cannot read evidence snapshot"]),
         (["nonsense"], 2, ["No such command"]),
     ],
 )
 def test_user_errors(tmp_path: Path, args: list[str], code: int, words: list[str]) -> None:
-    done = run(*args, "--out", str(tmp_path / "out") if args and args[0] == "release" else "", cwd=tmp_path) \
-        if args and args[0] == "release" else run(*args, cwd=tmp_path)
+    done = (
+        run(
+            *args,
+            "--out",
+            str(tmp_path / "out") if args and args[0] == "release" else "",
+            cwd=tmp_path,
+        )
+        if args and args[0] == "release"
+        else run(*args, cwd=tmp_path)
+    )
     assert done.returncode == code, done.stderr
     _one_clear_line(done.stderr, *words)
     assert not (tmp_path / "out").exists()
@@ -70,8 +103,17 @@ def test_bad_mapping_reports_every_problem_with_positions(tmp_path: Path) -> Non
         "    contxt: training\n"
         "    controls: {nist-ai-rmf: [MAP 1.1]}\n"
     )
-    done = run("release", "runs:/abc", "--tracking-uri", "sqlite:///x.db", "--mapping", str(mapping),
-               "--out", str(tmp_path / "out"), cwd=tmp_path)
+    done = run(
+        "release",
+        "runs:/abc",
+        "--tracking-uri",
+        "sqlite:///x.db",
+        "--mapping",
+        str(mapping),
+        "--out",
+        str(tmp_path / "out"),
+        cwd=tmp_path,
+    )
     assert done.returncode == 2
     _one_clear_line(done.stderr, f"{mapping}:9:9", f"{mapping}:15:5", "unknown key 'contxt'")
     assert not (tmp_path / "out").exists()
@@ -84,7 +126,16 @@ def test_unknown_control_is_reported_with_a_suggestion(tmp_path: Path) -> None:
         "  - id: a\n    title: A\n    kind: model_registered\n"
         "    controls:\n      nist-ai-rmf: ['GOVERN 1.6', 'GOVERN 1.8']\n"
     )
-    done = run("release", "runs:/abc", "--tracking-uri", "sqlite:///x.db", "--mapping", str(mapping),
-               "--out", str(tmp_path / "out"), cwd=tmp_path)
+    done = run(
+        "release",
+        "runs:/abc",
+        "--tracking-uri",
+        "sqlite:///x.db",
+        "--mapping",
+        str(mapping),
+        "--out",
+        str(tmp_path / "out"),
+        cwd=tmp_path,
+    )
     assert done.returncode == 2
     _one_clear_line(done.stderr, f"{mapping}:9:", "unknown control 'GOVERN 1.8'", "did you mean")

@@ -37,19 +37,33 @@ def test_bundle_contract(demo: dict[str, Path]) -> None:
     manifest = _manifest(bundle)
     assert verify_bundle(bundle) == []
     kinds = {(f["kind"], f["format"]) for f in manifest["files"]}
-    assert kinds == {("model-card", "html"), ("model-card", "pdf"), ("dataset-sheet", "html"),
-                     ("dataset-sheet", "pdf"), ("gap-report", "html"), ("gap-report", "pdf"),
-                     ("gap-report", "json"), ("evidence", "json"), ("summary", "md")}
-    assert {f["framework"] for f in manifest["files"] if f["kind"] == "gap-report"} == {"nist-ai-rmf",
-                                                                                        "iso-iec-42001"}
+    assert kinds == {
+        ("model-card", "html"),
+        ("model-card", "pdf"),
+        ("dataset-sheet", "html"),
+        ("dataset-sheet", "pdf"),
+        ("gap-report", "html"),
+        ("gap-report", "pdf"),
+        ("gap-report", "json"),
+        ("evidence", "json"),
+        ("summary", "md"),
+    }
+    assert {f["framework"] for f in manifest["files"] if f["kind"] == "gap-report"} == {
+        "nist-ai-rmf",
+        "iso-iec-42001",
+    }
     sheets = [f for f in manifest["files"] if f["kind"] == "dataset-sheet" and f["format"] == "pdf"]
     assert sorted(f["dataset"] for f in sheets) == ["credit-eval", "credit-train"]
     assert manifest["target"] == "models:/credit-risk@champion"
     assert manifest["main"] == "model-card.html"
     roles = {i["role"] for i in manifest["inputs"]}
     assert roles == {"catalogue", "crosswalk", "mapping", "evidence", "config", "attestation"}
-    assert {"riskcards.yaml", "attestations/ai-policy.yaml"} <= {i["name"] for i in manifest["inputs"]}
-    assert any(i["name"] == "frameworks/catalogues/nist-ai-rmf-1.0.yaml" for i in manifest["inputs"])
+    assert {"riskcards.yaml", "attestations/ai-policy.yaml"} <= {
+        i["name"] for i in manifest["inputs"]
+    }
+    assert any(
+        i["name"] == "frameworks/catalogues/nist-ai-rmf-1.0.yaml" for i in manifest["inputs"]
+    )
     assert all(len(i["sha256"]) == 64 for i in manifest["inputs"])
 
 
@@ -90,23 +104,47 @@ def test_snapshot_rerender_is_byte_identical(demo: dict[str, Path], tmp_path: Pa
     snapshot = tmp_path / "evidence.json"
     shutil.copy(bundle / "evidence.json", snapshot)
     as_of = _manifest(bundle)["as_of"]
-    done = riskcards("release", "--evidence", str(snapshot), "--as-of", as_of, "--out", str(tmp_path / "again"),
-                     "--config", str(demo["out"] / "riskcards.yaml"), cwd=tmp_path)
+    done = riskcards(
+        "release",
+        "--evidence",
+        str(snapshot),
+        "--as-of",
+        as_of,
+        "--out",
+        str(tmp_path / "again"),
+        "--config",
+        str(demo["out"] / "riskcards.yaml"),
+        cwd=tmp_path,
+    )
     assert done.returncode == 0, done.stderr
     first = {f["path"]: f["sha256"] for f in _manifest(bundle)["files"]}
     second = {f["path"]: f["sha256"] for f in _manifest(tmp_path / "again")["files"]}
     assert first == second  # HTML, JSON, Markdown and (same machine) PDF
-    assert (tmp_path / "again" / "manifest.json").read_bytes() == (bundle / "manifest.json").read_bytes()
+    assert (tmp_path / "again" / "manifest.json").read_bytes() == (
+        bundle / "manifest.json"
+    ).read_bytes()
 
 
 @pytest.mark.parametrize("form", ["version", "run", "alias"])
-def test_target_forms_against_the_local_store(demo: dict[str, Path], tmp_path: Path, form: str) -> None:
+def test_target_forms_against_the_local_store(
+    demo: dict[str, Path], tmp_path: Path, form: str
+) -> None:
     evidence = json.loads((demo["bundle"] / "evidence.json").read_text())
-    target = {"version": "models:/credit-risk/1", "run": f"runs:/{evidence['run']['run_id']}",
-              "alias": "models:/credit-risk@champion"}[form]
+    target = {
+        "version": "models:/credit-risk/1",
+        "run": f"runs:/{evidence['run']['run_id']}",
+        "alias": "models:/credit-risk@champion",
+    }[form]
     uri = f"sqlite:///{demo['out'] / 'mlflow' / 'mlflow.db'}"
-    done = riskcards("release", target, "--no-pdf", "--out", str(tmp_path / "b"), cwd=tmp_path,
-                     MLFLOW_TRACKING_URI=uri)
+    done = riskcards(
+        "release",
+        target,
+        "--no-pdf",
+        "--out",
+        str(tmp_path / "b"),
+        cwd=tmp_path,
+        MLFLOW_TRACKING_URI=uri,
+    )
     assert done.returncode == 0, done.stderr
     written = json.loads((tmp_path / "b" / "evidence.json").read_text())
     assert written["target"]["uri"] == target
@@ -116,15 +154,23 @@ def test_target_forms_against_the_local_store(demo: dict[str, Path], tmp_path: P
 
 @pytest.mark.parametrize(
     ("target", "words"),
-    [("models:/credit-risk@champoin", ["no alias 'champoin'", "did you mean 'champion'"]),
-     ("models:/credit-risc/1", ["no registered model 'credit-risc'", "did you mean 'credit-risk'"]),
-     ("models:/credit-risk/9", ["no version 9", "versions: 1"]),
-     ("runs:/0123456789abcdef0123456789abcdef", ["no run '0123456789abcdef0123456789abcdef'"])],
+    [
+        ("models:/credit-risk@champoin", ["no alias 'champoin'", "did you mean 'champion'"]),
+        (
+            "models:/credit-risc/1",
+            ["no registered model 'credit-risc'", "did you mean 'credit-risk'"],
+        ),
+        ("models:/credit-risk/9", ["no version 9", "versions: 1"]),
+        ("runs:/0123456789abcdef0123456789abcdef", ["no run '0123456789abcdef0123456789abcdef'"]),
+    ],
 )
-def test_not_found_exits_3_with_near_matches(demo: dict[str, Path], tmp_path: Path, target: str,
-                                             words: list[str]) -> None:
+def test_not_found_exits_3_with_near_matches(
+    demo: dict[str, Path], tmp_path: Path, target: str, words: list[str]
+) -> None:
     uri = f"sqlite:///{demo['out'] / 'mlflow' / 'mlflow.db'}"
-    done = riskcards("release", target, "--tracking-uri", uri, "--out", str(tmp_path / "b"), cwd=tmp_path)
+    done = riskcards(
+        "release", target, "--tracking-uri", uri, "--out", str(tmp_path / "b"), cwd=tmp_path
+    )
     assert done.returncode == 3, done.stderr
     assert "Traceback" not in done.stderr
     assert done.stderr.startswith("riskcards: error:")
@@ -146,7 +192,9 @@ def test_check_gates_ci_and_writes_junit(demo: dict[str, Path], tmp_path: Path) 
     uri = f"sqlite:///{demo['out'] / 'mlflow' / 'mlflow.db'}"
     config = demo["out"] / "riskcards.yaml"
     junit = tmp_path / "junit.xml"
-    done = riskcards("check", "--config", str(config), "--tracking-uri", uri, "--junit", str(junit), cwd=tmp_path)
+    done = riskcards(
+        "check", "--config", str(config), "--tracking-uri", uri, "--junit", str(junit), cwd=tmp_path
+    )
     assert done.returncode == 1, done.stderr
     assert "blocking gap(s)" in done.stdout
     assert "nist-ai-rmf MEASURE 2.11 [gap] Demographic parity difference" in done.stdout
@@ -157,25 +205,49 @@ def test_check_gates_ci_and_writes_junit(demo: dict[str, Path], tmp_path: Path) 
     cases = {c.get("name"): c for c in nist}
     assert cases["MEASURE 2.11"].find("failure") is not None
     assert cases["MEASURE 2.12"].find("skipped") is not None  # not applicable
-    assert cases["GOVERN 1.1"].find("failure") is None and cases["GOVERN 1.1"].find("skipped") is None
+    assert (
+        cases["GOVERN 1.1"].find("failure") is None and cases["GOVERN 1.1"].find("skipped") is None
+    )
     lenient = tmp_path / "riskcards.yaml"
-    lenient.write_text(config.read_text().replace("blocking_severities: [high, critical]",
-                                                  "blocking_severities: [critical]")
-                       .replace("attestations_dir: attestations", f"attestations_dir: {demo['out'] / 'attestations'}"))
+    lenient.write_text(
+        config.read_text()
+        .replace("blocking_severities: [high, critical]", "blocking_severities: [critical]")
+        .replace(
+            "attestations_dir: attestations", f"attestations_dir: {demo['out'] / 'attestations'}"
+        )
+    )
     ok = riskcards("check", "--config", str(lenient), "--tracking-uri", uri, cwd=tmp_path)
     assert ok.returncode == 0, ok.stdout + ok.stderr
     assert "no blocking gap" in ok.stdout
-    strict = riskcards("check", "--strict", "--config", str(lenient), "--tracking-uri", uri, cwd=tmp_path)
+    strict = riskcards(
+        "check", "--strict", "--config", str(lenient), "--tracking-uri", uri, cwd=tmp_path
+    )
     assert strict.returncode == 1 and "nist-ai-rmf MAP 5.1 [not_assessed]" in strict.stdout
 
 
-def test_evidence_command_writes_a_snapshot_that_releases_offline(demo: dict[str, Path], tmp_path: Path) -> None:
+def test_evidence_command_writes_a_snapshot_that_releases_offline(
+    demo: dict[str, Path], tmp_path: Path
+) -> None:
     uri = f"sqlite:///{demo['out'] / 'mlflow' / 'mlflow.db'}"
-    done = riskcards("evidence", "models:/credit-risk/1", "--tracking-uri", uri, "--out", str(tmp_path / "ev.json"),
-                     cwd=tmp_path)
+    done = riskcards(
+        "evidence",
+        "models:/credit-risk/1",
+        "--tracking-uri",
+        uri,
+        "--out",
+        str(tmp_path / "ev.json"),
+        cwd=tmp_path,
+    )
     assert done.returncode == 0, done.stderr
     snapshot = json.loads((tmp_path / "ev.json").read_text())
     assert snapshot["target"]["uri"] == "models:/credit-risk/1"
-    again = riskcards("release", "--evidence", str(tmp_path / "ev.json"), "--no-pdf", "--out", str(tmp_path / "b"),
-                      cwd=tmp_path)
+    again = riskcards(
+        "release",
+        "--evidence",
+        str(tmp_path / "ev.json"),
+        "--no-pdf",
+        "--out",
+        str(tmp_path / "b"),
+        cwd=tmp_path,
+    )
     assert again.returncode == 0, again.stderr

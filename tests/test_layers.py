@@ -28,8 +28,22 @@ LAYERS: dict[str, set[str]] = {
     "assess": {"errors", "models", "analytics"},
     "render": {"errors", "models", "resources", "assess", "bundle", "version"},
     "bundle": {"errors", "models", "version"},
-    "api": {"errors", "models", "resources", "targets", "yamlio", "catalogues", "project", "sources", "demo",
-            "analytics", "assess", "render", "bundle", "version"},
+    "api": {
+        "errors",
+        "models",
+        "resources",
+        "targets",
+        "yamlio",
+        "catalogues",
+        "project",
+        "sources",
+        "demo",
+        "analytics",
+        "assess",
+        "render",
+        "bundle",
+        "version",
+    },
     "cli": {"errors", "api", "targets", "version"},
 }
 # the only modules allowed to import these heavy third-party packages
@@ -57,7 +71,11 @@ def _imports(path: Path) -> list[tuple[str, int]]:
 def test_every_module_belongs_to_a_layer() -> None:
     for path in PACKAGE.rglob("*.py"):
         rel = path.relative_to(PACKAGE.parent).with_suffix("")
-        layer = _layer(".".join(rel.parts)) if len(rel.parts) > 1 and rel.name != "__init__" else "version"
+        layer = (
+            _layer(".".join(rel.parts))
+            if len(rel.parts) > 1 and rel.name != "__init__"
+            else "version"
+        )
         assert layer in LAYERS or layer == "version", f"{rel}: add its layer to LAYERS"
 
 
@@ -83,9 +101,15 @@ def test_models_import_only_pydantic() -> None:
     for path in (PACKAGE / "models").glob("*.py"):
         for module, line in _imports(path):
             top = module.split(".")[0]
-            assert top in {"pydantic", "riskcards", "__future__", "typing", "datetime", "enum", "math"}, (
-                f"{path.name}:{line} imports {module}"
-            )
+            assert top in {
+                "pydantic",
+                "riskcards",
+                "__future__",
+                "typing",
+                "datetime",
+                "enum",
+                "math",
+            }, f"{path.name}:{line} imports {module}"
 
 
 def test_cli_help_loads_neither_mlflow_nor_weasyprint() -> None:
@@ -96,14 +120,18 @@ def test_cli_help_loads_neither_mlflow_nor_weasyprint() -> None:
         "heavy = sorted(m for m in ('mlflow', 'weasyprint', 'pandas', 'numpy', 'sqlalchemy') if m in sys.modules)\n"
         "print('HEAVY=' + ','.join(heavy))\n"
     )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout
     assert out.strip().endswith("HEAVY="), out
 
 
 @pytest.mark.parametrize("command", [["--help"], ["release", "--help"], ["demo", "--help"]])
 def test_help_answers(command: list[str]) -> None:
     started = time.perf_counter()
-    done = subprocess.run([sys.executable, "-m", "riskcards.cli", *command], capture_output=True, text=True)
+    done = subprocess.run(
+        [sys.executable, "-m", "riskcards.cli", *command], capture_output=True, text=True
+    )
     elapsed = time.perf_counter() - started
     assert done.returncode == 0, done.stderr
     assert "Usage:" in done.stdout

@@ -43,12 +43,16 @@ def _project(tmp_path: Path, text: str, attestations: dict[str, str] | None = No
     path.write_text(text)
     folder = tmp_path / "attestations"
     folder.mkdir(exist_ok=True)
-    for name, body in (attestations if attestations is not None else {"a.yaml": ATTESTATION}).items():
+    for name, body in (
+        attestations if attestations is not None else {"a.yaml": ATTESTATION}
+    ).items():
         (folder / name).write_text(body)
     return path
 
 
-def test_a_valid_project_resolves_aliases_and_reads_attestations(tmp_path: Path, loaded: Loaded) -> None:
+def test_a_valid_project_resolves_aliases_and_reads_attestations(
+    tmp_path: Path, loaded: Loaded
+) -> None:
     project = read_project(_project(tmp_path, GOOD))
     decisions, inputs = project_decisions(project, loaded.catalogues, loaded.mapping)
     assert decisions.not_applicable[0].control == "GOVERN 1.7"  # alias GV-1.7 made canonical
@@ -58,16 +62,24 @@ def test_a_valid_project_resolves_aliases_and_reads_attestations(tmp_path: Path,
 
 
 def test_every_bad_reference_is_reported_with_its_position(tmp_path: Path, loaded: Loaded) -> None:
-    text = (GOOD.replace("[nist-ai-rmf]", "[nist-ai-rfm]")
-                .replace("performance.roc_auc", "performance.roc_acu")
-                .replace("control: GV-1.7", "control: GOVERN 1.77")
-                .replace("[MAP 5.1]", "[MAP 5.9]"))
-    path = _project(tmp_path, text, {"a.yaml": ATTESTATION.replace("GOVERN 1.1", "GOVERN 1.11"),
-                                     "b.yaml": ATTESTATION})
+    text = (
+        GOOD.replace("[nist-ai-rmf]", "[nist-ai-rfm]")
+        .replace("performance.roc_auc", "performance.roc_acu")
+        .replace("control: GV-1.7", "control: GOVERN 1.77")
+        .replace("[MAP 5.1]", "[MAP 5.9]")
+    )
+    path = _project(
+        tmp_path,
+        text,
+        {"a.yaml": ATTESTATION.replace("GOVERN 1.1", "GOVERN 1.11"), "b.yaml": ATTESTATION},
+    )
     with pytest.raises(ConfigError) as caught:
         project_decisions(read_project(path), loaded.catalogues, loaded.mapping)
     text_out = str(caught.value)
-    assert f"{path}:2:14 frameworks[0]: unknown framework 'nist-ai-rfm'; did you mean 'nist-ai-rmf'" in text_out
+    assert (
+        f"{path}:2:14 frameworks[0]: unknown framework 'nist-ai-rfm'; did you mean 'nist-ai-rmf'"
+        in text_out
+    )
     assert f"{path}:5:13 overrides[0].check: unknown check 'performance.roc_acu'" in text_out
     assert f"{path}:7:39 not_applicable[0].control: unknown control 'GOVERN 1.77'" in text_out
     assert f"{path}:11:28 gate.required.nist-ai-rmf[0]: unknown control 'MAP 5.9'" in text_out
@@ -76,19 +88,31 @@ def test_every_bad_reference_is_reported_with_its_position(tmp_path: Path, loade
 
 
 def test_structural_errors_come_first_with_positions(tmp_path: Path) -> None:
-    path = _project(tmp_path, "schema_version: 1\nwaivers:\n  - {framework: x, control: y, approver: a}\n"
-                              "outputs: {pdf: maybe}\nattestation_dir: a\n")
+    path = _project(
+        tmp_path,
+        "schema_version: 1\nwaivers:\n  - {framework: x, control: y, approver: a}\n"
+        "outputs: {pdf: maybe}\nattestation_dir: a\n",
+    )
     with pytest.raises(ConfigError) as caught:
         read_project(path)
     lines = [str(i) for i in caught.value.issues]
-    assert any(line.startswith(f"{path}:3:5 waivers[0]: missing required key 'reason'") for line in lines)
+    assert any(
+        line.startswith(f"{path}:3:5 waivers[0]: missing required key 'reason'") for line in lines
+    )
     assert any(f"{path}:4:16 outputs.pdf" in line for line in lines)
-    assert any(f"{path}:5:1 attestation_dir: unknown key" in line and "attestations_dir" in line for line in lines)
+    assert any(
+        f"{path}:5:1 attestation_dir: unknown key" in line and "attestations_dir" in line
+        for line in lines
+    )
 
 
 def test_override_of_a_check_without_threshold_is_refused(tmp_path: Path, loaded: Loaded) -> None:
-    path = _project(tmp_path, "schema_version: 1\noverrides:\n"
-                              "  - {check: docs.intended_use, threshold: 1, rationale: r, owner: o}\n", {})
+    path = _project(
+        tmp_path,
+        "schema_version: 1\noverrides:\n"
+        "  - {check: docs.intended_use, threshold: 1, rationale: r, owner: o}\n",
+        {},
+    )
     with pytest.raises(ConfigError, match="is a text_present check: it has no threshold"):
         project_decisions(read_project(path), loaded.catalogues, loaded.mapping)
 
@@ -111,11 +135,18 @@ def test_release_and_check_use_the_project(tmp_path: Path) -> None:
     status = {c["control_id"]: c["status"] for c in report["controls"]}
     assert status["MEASURE 2.11"] == "waived" and status["GOVERN 1.7"] == "not_applicable"
     assert status["GOVERN 1.1"] == "met"
-    assert [f.framework for f in result.manifest.files if f.framework] == ["nist-ai-rmf", "nist-ai-rmf"]
+    assert [f.framework for f in result.manifest.files if f.framework] == [
+        "nist-ai-rmf",
+        "nist-ai-rmf",
+    ]
     roles = sorted({i.role for i in result.manifest.inputs})
     assert roles == ["attestation", "catalogue", "config", "crosswalk", "evidence", "mapping"]
     html = (result.out / "gap-report-nist-ai-rmf.html").read_text()
-    assert "Thresholds set by the project" in html and "Stricter for credit" in html and "RISK-9" in html
+    assert (
+        "Thresholds set by the project" in html
+        and "Stricter for credit" in html
+        and "RISK-9" in html
+    )
     junit = tmp_path / "junit.xml"
     outcome = check(options, junit)
     assert outcome.blocking  # MEASURE 2.10 (PII scan) is a high-severity gap

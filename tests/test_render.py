@@ -27,10 +27,15 @@ def _files(loaded: Loaded, pdf: bool = False, **run_changes: object) -> dict[str
 def test_documents_and_paths(loaded: Loaded) -> None:
     files = _files(loaded)
     assert set(files) == {
-        "model-card.html", "datasets/evaluation-credit-eval-e1e2e3e4.html",
-        "datasets/training-credit-train-a1a2a3a4.html", "gap-report-nist-ai-rmf.html",
-        "gap-report-nist-ai-rmf.json", "gap-report-iso-iec-42001.html", "gap-report-iso-iec-42001.json",
-        "evidence.json", "summary.md",
+        "model-card.html",
+        "datasets/evaluation-credit-eval-e1e2e3e4.html",
+        "datasets/training-credit-train-a1a2a3a4.html",
+        "gap-report-nist-ai-rmf.html",
+        "gap-report-nist-ai-rmf.json",
+        "gap-report-iso-iec-42001.html",
+        "gap-report-iso-iec-42001.json",
+        "evidence.json",
+        "summary.md",
     }
 
 
@@ -47,8 +52,15 @@ def test_missing_fields_say_not_provided(loaded: Loaded) -> None:
 
 def test_model_card_shows_the_evidence(loaded: Loaded) -> None:
     card = _files(loaded)["model-card.html"].decode()
-    for text in ("credit-risk", "0.86", "roc_auc", "runs:/0123456789abcdef0123456789abcdef",
-                 "digest a1a2a3a4", "NIST AI RMF 1.0", "Pre-screening of consumer credit"):
+    for text in (
+        "credit-risk",
+        "0.86",
+        "roc_auc",
+        "runs:/0123456789abcdef0123456789abcdef",
+        "digest a1a2a3a4",
+        "NIST AI RMF 1.0",
+        "Pre-screening of consumer credit",
+    ):
         assert text in card
     # slice metrics are pivoted into a table per attribute
     assert re.search(r"<th scope=\"row\">female</th><td class=\"num\">0.8</td>", card)

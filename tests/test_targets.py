@@ -23,9 +23,14 @@ def test_model_version_and_alias() -> None:
 
 @pytest.mark.parametrize(
     ("uri", "words"),
-    [("runs:/", "not a run id"), ("models:/credit-risk", "not a model URI"),
-     ("models:/credit-risk/Production", "stages are deprecated"), ("s3://bucket/x", "not an MLflow URI"),
-     ("models:/@champion", "not a model URI"), ("runs:/a b", "not a run id")],
+    [
+        ("runs:/", "not a run id"),
+        ("models:/credit-risk", "not a model URI"),
+        ("models:/credit-risk/Production", "stages are deprecated"),
+        ("s3://bucket/x", "not an MLflow URI"),
+        ("models:/@champion", "not a model URI"),
+        ("runs:/a b", "not a run id"),
+    ],
 )
 def test_bad_targets_say_what_is_accepted(uri: str, words: str) -> None:
     with pytest.raises(UsageError, match=words):
@@ -34,10 +39,12 @@ def test_bad_targets_say_what_is_accepted(uri: str, words: str) -> None:
 
 @pytest.mark.parametrize(
     ("uri", "safe"),
-    [("https://user:s3cret@mlflow.example.com/path", "https://mlflow.example.com/path"),
-     ("http://127.0.0.1:5000", "http://127.0.0.1:5000"),
-     ("https://h/x?token=abc&exp=1", "https://h/x?exp=1"),
-     ("databricks://profile:token@host", "databricks://host")],
+    [
+        ("https://user:s3cret@mlflow.example.com/path", "https://mlflow.example.com/path"),
+        ("http://127.0.0.1:5000", "http://127.0.0.1:5000"),
+        ("https://h/x?token=abc&exp=1", "https://h/x?exp=1"),
+        ("databricks://profile:token@host", "databricks://host"),
+    ],
 )
 def test_redaction(uri: str, safe: str) -> None:
     assert redact_uri(uri) == safe

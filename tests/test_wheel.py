@@ -30,9 +30,21 @@ def _offline_prefix() -> list[str]:
 def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
     dist = tmp_path_factory.mktemp("dist")
     subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "--no-index",
-         "-w", str(dist), str(ROOT)],
-        check=True, capture_output=True, env=clean_env(),
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "--no-deps",
+            "--no-build-isolation",
+            "--no-index",
+            "-w",
+            str(dist),
+            str(ROOT),
+        ],
+        check=True,
+        capture_output=True,
+        env=clean_env(),
     )
     (built,) = dist.glob("riskcards-*.whl")
     return built
@@ -51,23 +63,58 @@ def test_demo_runs_from_the_wheel_in_a_clean_venv_offline(wheel: Path, tmp_path:
     env_dir = tmp_path / "venv"
     venv.EnvBuilder(with_pip=False).create(env_dir)
     python = env_dir / "bin" / "python"
-    purelib = Path(subprocess.run([str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
-                                  check=True, capture_output=True, text=True).stdout.strip())
+    purelib = Path(
+        subprocess.run(
+            [str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+            check=True,
+            capture_output=True,
+            text=True,
+        ).stdout.strip()
+    )
     # install the wheel with pip, from the file only ...
-    subprocess.run([sys.executable, "-m", "pip", "--python", str(python), "install", "--no-deps",
-                    "--no-index", "--quiet", str(wheel)], check=True, capture_output=True, env=clean_env())
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "--python",
+            str(python),
+            "install",
+            "--no-deps",
+            "--no-index",
+            "--quiet",
+            str(wheel),
+        ],
+        check=True,
+        capture_output=True,
+        env=clean_env(),
+    )
     # ... and borrow the already-installed dependencies, without riskcards' editable hook
     (purelib / "zz_test_dependencies.pth").write_text(sysconfig.get_paths()["purelib"] + "\n")
     work = tmp_path / "work"
     work.mkdir()
     where = subprocess.run(
-        [*prefix, str(python), "-c",
-         "import riskcards, riskcards.resources as r; print(riskcards.__file__); print(r.frameworks_dir())"],
-        cwd=work, check=True, capture_output=True, text=True, env=clean_env(),
+        [
+            *prefix,
+            str(python),
+            "-c",
+            "import riskcards, riskcards.resources as r; print(riskcards.__file__); print(r.frameworks_dir())",
+        ],
+        cwd=work,
+        check=True,
+        capture_output=True,
+        text=True,
+        env=clean_env(),
     ).stdout.split()
     assert all(line.startswith(str(purelib)) for line in where), where
-    done = subprocess.run([*prefix, str(env_dir / "bin" / "riskcards"), "demo", "--out", str(work / "out")],
-                          cwd=work, capture_output=True, text=True, env=clean_env(), timeout=300)
+    done = subprocess.run(
+        [*prefix, str(env_dir / "bin" / "riskcards"), "demo", "--out", str(work / "out")],
+        cwd=work,
+        capture_output=True,
+        text=True,
+        env=clean_env(),
+        timeout=300,
+    )
     assert done.returncode == 0, done.stderr
     paths = printed_paths(done.stdout)
     assert paths["open"].is_file()

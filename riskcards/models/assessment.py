@@ -3,21 +3,21 @@
 from __future__ import annotations
 
 from datetime import datetime
-from enum import Enum
+from enum import StrEnum
 
 from pydantic import Field
 
 from riskcards.models.base import Frozen
 
 
-class CheckStatus(str, Enum):
+class CheckStatus(StrEnum):
     PASS = "pass"
     FAIL = "fail"
     NOT_EVIDENCED = "not_evidenced"
     INVALID = "invalid"
 
 
-class ControlStatus(str, Enum):
+class ControlStatus(StrEnum):
     MET = "met"
     PARTIAL = "partial"
     GAP = "gap"

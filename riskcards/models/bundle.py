@@ -22,7 +22,9 @@ class ManifestFile(Frozen):
 
 
 class InputFile(Frozen):
-    role: Literal["catalogue", "crosswalk", "mapping", "evidence", "config", "attestation", "template"]
+    role: Literal[
+        "catalogue", "crosswalk", "mapping", "evidence", "config", "attestation", "template"
+    ]
     name: str
     sha256: str
 

@@ -69,7 +69,11 @@ class Catalogue(Frozen):
     @property
     def control_label_plural(self) -> str:
         label = self.control_label
-        return label[:-1] + "ies" if label.endswith("y") and label[-2:-1] not in "aeiou" else label + "s"
+        return (
+            label[:-1] + "ies"
+            if label.endswith("y") and label[-2:-1] not in "aeiou"
+            else label + "s"
+        )
 
     def control(self, control_id: str) -> Control | None:
         """The control with this ID or alias, or None."""

@@ -22,7 +22,9 @@ class _CheckBase(Frozen):
         description="catalogue id -> control ids this check evidences", min_length=1
     )
     max_age_days: int | None = Field(
-        default=None, ge=0, description="evidence older than this (at the as-of time) does not count"
+        default=None,
+        ge=0,
+        description="evidence older than this (at the as-of time) does not count",
     )
 
 

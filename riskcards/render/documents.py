@@ -183,16 +183,24 @@ class GapReport(Frozen):
     total: int
     coverage_percent: str
     by_group: tuple[GroupStatus, ...]
-    gaps: tuple[ControlView, ...] = Field(description="gap and partial: blocking first, then direct, then via crosswalk")
+    gaps: tuple[ControlView, ...] = Field(
+        description="gap and partial: blocking first, then direct, then via crosswalk"
+    )
     met: tuple[ControlView, ...]
-    decided: tuple[ControlView, ...] = Field(description="waived and not applicable, with approvers")
+    decided: tuple[ControlView, ...] = Field(
+        description="waived and not applicable, with approvers"
+    )
     not_assessed: tuple[ControlView, ...]
-    overrides: tuple[CheckResult, ...] = Field(description="checks whose threshold the project overrode")
+    overrides: tuple[CheckResult, ...] = Field(
+        description="checks whose threshold the project overrode"
+    )
     notes: tuple[str, ...] = Field(description="expired waivers and attestations, stale evidence")
     via_crosswalk: int
     blocking: int
     mapping_id: str
-    soa: tuple[SoaRow, ...] = Field(default=(), description="ISO/IEC 42001 only: Statement of Applicability")
+    soa: tuple[SoaRow, ...] = Field(
+        default=(), description="ISO/IEC 42001 only: Statement of Applicability"
+    )
 
 
 class ReleaseSummary(Frozen):
@@ -234,8 +242,13 @@ def _text(ev: EvidenceSnapshot, key: str) -> str | None:
 
 
 def _dataset_ref(ds: DatasetInput) -> DatasetRef:
-    return DatasetRef(name=ds.name, context=ds.context, digest=ds.digest,
-                      source_type=ds.source_type, sheet=dataset_sheet_path(ds))
+    return DatasetRef(
+        name=ds.name,
+        context=ds.context,
+        digest=ds.digest,
+        source_type=ds.source_type,
+        sheet=dataset_sheet_path(ds),
+    )
 
 
 def framework_status(fw: FrameworkAssessment) -> FrameworkStatus:
@@ -249,15 +262,23 @@ def framework_status(fw: FrameworkAssessment) -> FrameworkStatus:
     )
 
 
-def _prose(sidecar: object | None, field: str, ev: EvidenceSnapshot, *tags: str,
-           fallback: tuple[str | None, str] | None = None) -> Prose:
+def _prose(
+    sidecar: object | None,
+    field: str,
+    ev: EvidenceSnapshot,
+    *tags: str,
+    fallback: tuple[str | None, str] | None = None,
+) -> Prose:
     """A sidecar field, else the first MLflow tag that has text, else a fallback, else None."""
     value = getattr(sidecar, field, None) if sidecar is not None else None
     if value and value.strip():
         return Prose(value=value.strip(), source="model-card sidecar")
     mv_tags = ev.model_version.tags if ev.model_version else {}
     for tag in tags:
-        for where, found in (("run tag", ev.run.tags.get(tag)), ("model version tag", mv_tags.get(tag))):
+        for where, found in (
+            ("run tag", ev.run.tags.get(tag)),
+            ("model version tag", mv_tags.get(tag)),
+        ):
             if found and found.strip():
                 return Prose(value=found.strip(), source=f"MLflow {where} {tag}")
     if fallback is not None and fallback[0] and fallback[0].strip():
@@ -265,8 +286,9 @@ def _prose(sidecar: object | None, field: str, ev: EvidenceSnapshot, *tags: str,
     return Prose()
 
 
-def build_model_card(ev: EvidenceSnapshot, assessment: Assessment,
-                     sidecar: ModelCardSidecar | None = None) -> ModelCard:
+def build_model_card(
+    ev: EvidenceSnapshot, assessment: Assessment, sidecar: ModelCardSidecar | None = None
+) -> ModelCard:
     run, mv = ev.run, ev.model_version
     slices: dict[str, dict[str, dict[str, str]]] = {}
     slice_metrics: list[str] = []
@@ -291,10 +313,18 @@ def build_model_card(ev: EvidenceSnapshot, assessment: Assessment,
         Row(label="Name", value=mv.name if mv else run.run_name),
         Row(label="Version", value=mv.version if mv else None),
         Row(label="Aliases", value=", ".join(mv.aliases) if mv and mv.aliases else None),
-        Row(label="Date", value=mv.created.strftime("%Y-%m-%d") if mv and mv.created else
-            (run.start_time.strftime("%Y-%m-%d") if run.start_time else None)),
-        Row(label="Model type", value=text("model_type", "model_type",
-                                           fallback=(run.params.get("model_type"), "MLflow param")).value),
+        Row(
+            label="Date",
+            value=mv.created.strftime("%Y-%m-%d")
+            if mv and mv.created
+            else (run.start_time.strftime("%Y-%m-%d") if run.start_time else None),
+        ),
+        Row(
+            label="Model type",
+            value=text(
+                "model_type", "model_type", fallback=(run.params.get("model_type"), "MLflow param")
+            ).value,
+        ),
         Row(label="Task", value=_text(ev, "task")),
         Row(label="Domain", value=_text(ev, "domain")),
         Row(label="Owner / contact", value=contact.value),
@@ -310,9 +340,14 @@ def build_model_card(ev: EvidenceSnapshot, assessment: Assessment,
         Row(label="Experiment", value=f"{run.experiment_name} ({run.experiment_id})"),
         Row(label="Model version", value=f"models:/{mv.name}/{mv.version}" if mv else None),
         Row(label="Model source", value=mv.source if mv else None),
-        *(Row(label=f"Dataset {d.name} ({d.context or 'no context'})", value=f"digest {d.digest}")
-          for d in run.datasets),
-        Row(label="Evidence collected", value=ev.provenance.collected_at.strftime("%Y-%m-%d %H:%M:%S UTC")),
+        *(
+            Row(label=f"Dataset {d.name} ({d.context or 'no context'})", value=f"digest {d.digest}")
+            for d in run.datasets
+        ),
+        Row(
+            label="Evidence collected",
+            value=ev.provenance.collected_at.strftime("%Y-%m-%d %H:%M:%S UTC"),
+        ),
         Row(label="Assessed as of", value=assessment.as_of.strftime("%Y-%m-%d %H:%M:%S UTC")),
         Row(label="MLflow version", value=ev.provenance.mlflow_version),
         Row(label="Evidence mapping", value=assessment.mapping_id),
@@ -320,24 +355,37 @@ def build_model_card(ev: EvidenceSnapshot, assessment: Assessment,
     description = mv.description if mv and mv.description else None
     return ModelCard(
         details=details,
-        overview=text("overview", fallback=(description or run.description,
-                                            "MLflow model version description" if description
-                                            else "MLflow run description")),
+        overview=text(
+            "overview",
+            fallback=(
+                description or run.description,
+                "MLflow model version description" if description else "MLflow run description",
+            ),
+        ),
         intended_uses=text("primary_intended_uses", "intended_use"),
         intended_users=text("primary_intended_users", "intended_users"),
         out_of_scope_uses=text("out_of_scope_uses", "out_of_scope_use"),
         relevant_factors=text("relevant_factors", "sensitive_attributes", "factors"),
-        evaluation_factors=text("evaluation_factors", fallback=(
-            ", ".join(slice_attrs) if slice_attrs else None, "attributes of the slice metrics logged in MLflow")),
-        decision_thresholds=text("decision_thresholds", fallback=(
-            run.params.get("decision_threshold"), "MLflow param decision_threshold")),
+        evaluation_factors=text(
+            "evaluation_factors",
+            fallback=(
+                ", ".join(slice_attrs) if slice_attrs else None,
+                "attributes of the slice metrics logged in MLflow",
+            ),
+        ),
+        decision_thresholds=text(
+            "decision_thresholds",
+            fallback=(run.params.get("decision_threshold"), "MLflow param decision_threshold"),
+        ),
         variation_approaches=text("variation_approaches"),
         evaluation_data_notes=text("evaluation_data"),
         training_data_notes=text("training_data"),
         performance=tuple(performance),
         metric_groups={k: tuple(v) for k, v in sorted(groups.items())},
         slice_attributes={
-            attr: tuple(SliceRow(attribute=attr, value=v, metrics=ms) for v, ms in sorted(values.items()))
+            attr: tuple(
+                SliceRow(attribute=attr, value=v, metrics=ms) for v, ms in sorted(values.items())
+            )
             for attr, values in sorted(slices.items())
         },
         slice_metric_names=tuple(slice_metrics),
@@ -363,9 +411,13 @@ def _columns(schema: str | None) -> tuple[tuple[SchemaColumn, ...], str | None]:
         specs = parsed.get("mlflow_colspec") if isinstance(parsed, dict) else None
         if isinstance(specs, list):
             return tuple(
-                SchemaColumn(name=str(s.get("name", "")), type=str(s.get("type", "")),
-                             required=s.get("required") if isinstance(s.get("required"), bool) else None)
-                for s in specs if isinstance(s, dict)
+                SchemaColumn(
+                    name=str(s.get("name", "")),
+                    type=str(s.get("type", "")),
+                    required=s.get("required") if isinstance(s.get("required"), bool) else None,
+                )
+                for s in specs
+                if isinstance(s, dict)
             ), None
     except (ValueError, AttributeError):
         pass
@@ -381,12 +433,15 @@ def _profile(profile: str | None) -> tuple[Row, ...]:
         return (Row(label="profile", value=profile),)
     if not isinstance(parsed, dict):
         return (Row(label="profile", value=profile),)
-    return tuple(Row(label=str(k), value=json.dumps(v) if not isinstance(v, str) else v)
-                 for k, v in sorted(parsed.items()))
+    return tuple(
+        Row(label=str(k), value=json.dumps(v) if not isinstance(v, str) else v)
+        for k, v in sorted(parsed.items())
+    )
 
 
-def build_dataset_sheet(ds: DatasetInput, sidecar: DatasetSheetSidecar | None = None,
-                        sidecar_name: str | None = None) -> DatasetSheet:
+def build_dataset_sheet(
+    ds: DatasetInput, sidecar: DatasetSheetSidecar | None = None, sidecar_name: str | None = None
+) -> DatasetSheet:
     columns, raw = _columns(ds.dataset_schema)
     tags = ds.tags
 
@@ -398,44 +453,102 @@ def build_dataset_sheet(ds: DatasetInput, sidecar: DatasetSheetSidecar | None = 
 
     rows_count = next((r.value for r in _profile(ds.profile) if r.label == "num_rows"), None)
     sections = (
-        ("Motivation", (Row(label="For what purpose was the dataset created?", value=answer("purpose", "purpose")),
-                        Row(label="Who created it?", value=answer("creators", "creator", "creators")),
-                        Row(label="Who funded it?", value=answer("funding", "funding")))),
-        ("Composition", (Row(label="What do the instances represent?", value=answer("instances", "instances")),
-                         Row(label="How many instances are there?", value=rows_count),
-                         Row(label="Is there a label or target?", value=answer("labels", "target", "targets")),
-                         Row(label="Is any information missing?", value=answer("missing_information")),
-                         Row(label="Does it contain sensitive data?",
-                             value=answer("sensitive_data", "sensitive_attributes")))),
-        ("Collection process", (Row(label="How was the data collected?",
-                                    value=answer("collection_process", "collection")),
-                                Row(label="Over what timeframe?", value=answer("collection_timeframe")),
-                                Row(label="Did the people concerned consent?", value=answer("consent")))),
-        ("Preprocessing and labelling", (Row(label="What preprocessing was done?",
-                                             value=answer("preprocessing", "preprocessing")),
-                                         Row(label="How was it labelled?", value=answer("labelling")),
-                                         Row(label="Is the raw data kept?", value=answer("raw_data_kept")))),
-        ("Uses", (Row(label="Use in this model", value=ds.context),
-                  Row(label="Other uses", value=answer("uses")),
-                  Row(label="Uses to avoid", value=answer("uses_to_avoid", "uses_to_avoid")))),
-        ("Distribution", (Row(label="How is it distributed?", value=answer("distribution")),
-                          Row(label="Under what licence?", value=answer("licence", "licence", "license")))),
-        ("Maintenance", (Row(label="Who maintains it?", value=answer("maintainer", "maintainer")),
-                         Row(label="How is it updated?", value=answer("updates")))),
+        (
+            "Motivation",
+            (
+                Row(
+                    label="For what purpose was the dataset created?",
+                    value=answer("purpose", "purpose"),
+                ),
+                Row(label="Who created it?", value=answer("creators", "creator", "creators")),
+                Row(label="Who funded it?", value=answer("funding", "funding")),
+            ),
+        ),
+        (
+            "Composition",
+            (
+                Row(
+                    label="What do the instances represent?", value=answer("instances", "instances")
+                ),
+                Row(label="How many instances are there?", value=rows_count),
+                Row(
+                    label="Is there a label or target?", value=answer("labels", "target", "targets")
+                ),
+                Row(label="Is any information missing?", value=answer("missing_information")),
+                Row(
+                    label="Does it contain sensitive data?",
+                    value=answer("sensitive_data", "sensitive_attributes"),
+                ),
+            ),
+        ),
+        (
+            "Collection process",
+            (
+                Row(
+                    label="How was the data collected?",
+                    value=answer("collection_process", "collection"),
+                ),
+                Row(label="Over what timeframe?", value=answer("collection_timeframe")),
+                Row(label="Did the people concerned consent?", value=answer("consent")),
+            ),
+        ),
+        (
+            "Preprocessing and labelling",
+            (
+                Row(
+                    label="What preprocessing was done?",
+                    value=answer("preprocessing", "preprocessing"),
+                ),
+                Row(label="How was it labelled?", value=answer("labelling")),
+                Row(label="Is the raw data kept?", value=answer("raw_data_kept")),
+            ),
+        ),
+        (
+            "Uses",
+            (
+                Row(label="Use in this model", value=ds.context),
+                Row(label="Other uses", value=answer("uses")),
+                Row(label="Uses to avoid", value=answer("uses_to_avoid", "uses_to_avoid")),
+            ),
+        ),
+        (
+            "Distribution",
+            (
+                Row(label="How is it distributed?", value=answer("distribution")),
+                Row(label="Under what licence?", value=answer("licence", "licence", "license")),
+            ),
+        ),
+        (
+            "Maintenance",
+            (
+                Row(label="Who maintains it?", value=answer("maintainer", "maintainer")),
+                Row(label="How is it updated?", value=answer("updates")),
+            ),
+        ),
     )
     return DatasetSheet(
-        name=ds.name, context=ds.context, digest=ds.digest, source_type=ds.source_type,
-        source=ds.source, columns=columns, schema_raw=raw, profile=_profile(ds.profile),
+        name=ds.name,
+        context=ds.context,
+        digest=ds.digest,
+        source_type=ds.source_type,
+        source=ds.source,
+        columns=columns,
+        schema_raw=raw,
+        profile=_profile(ds.profile),
         tags=tuple(Row(label=k, value=v) for k, v in sorted(ds.tags.items())),
-        sections=sections, sidecar=sidecar_name,
+        sections=sections,
+        sidecar=sidecar_name,
     )
 
 
 def _view(result: ControlResult, catalogue: Catalogue) -> ControlView:
     control = catalogue.control(result.control_id)
     titles = tuple((g.title if g else gid) for gid in result.groups for g in [catalogue.group(gid)])
-    return ControlView(result=result, group_titles=titles,
-                       text=(control.text or control.title or control.summary or "") if control else "")
+    return ControlView(
+        result=result,
+        group_titles=titles,
+        text=(control.text or control.title or control.summary or "") if control else "",
+    )
 
 
 def build_gap_report(fw: FrameworkAssessment, catalogue: Catalogue, mapping_id: str) -> GapReport:
@@ -444,26 +557,42 @@ def build_gap_report(fw: FrameworkAssessment, catalogue: Catalogue, mapping_id: 
     by_group = []
     for g in top:
         members = [r for r in fw.controls if r.groups and r.groups[0] == g.id]
-        by_group.append(GroupStatus(
-            group_id=g.id, title=g.title,
-            counts={s.value: sum(1 for r in members if r.status is s) for s in ControlStatus},
-            total=len(members),
-        ))
+        by_group.append(
+            GroupStatus(
+                group_id=g.id,
+                title=g.title,
+                counts={s.value: sum(1 for r in members if r.status is s) for s in ControlStatus},
+                total=len(members),
+            )
+        )
     rank = {ControlStatus.GAP: 0, ControlStatus.PARTIAL: 1}
-    gaps = sorted((v for v in views if v.result.status in rank),
-                  key=lambda v: (not v.result.blocking, bool(v.result.via_crosswalk), rank[v.result.status]))
+    gaps = sorted(
+        (v for v in views if v.result.status in rank),
+        key=lambda v: (not v.result.blocking, bool(v.result.via_crosswalk), rank[v.result.status]),
+    )
     return GapReport(
-        catalogue_id=catalogue.id, title=catalogue.title, version=catalogue.version,
-        publisher=catalogue.publisher, source_url=catalogue.source_url, licence=catalogue.licence,
+        catalogue_id=catalogue.id,
+        title=catalogue.title,
+        version=catalogue.version,
+        publisher=catalogue.publisher,
+        source_url=catalogue.source_url,
+        licence=catalogue.licence,
         control_label=catalogue.control_label,
-        control_label_plural=catalogue.control_label_plural, counts=fw.counts, total=len(fw.controls),
-        coverage_percent=f"{fw.coverage * 100:.0f}%", by_group=tuple(by_group),
+        control_label_plural=catalogue.control_label_plural,
+        counts=fw.counts,
+        total=len(fw.controls),
+        coverage_percent=f"{fw.coverage * 100:.0f}%",
+        by_group=tuple(by_group),
         gaps=tuple(gaps),
         met=tuple(v for v in views if v.result.status is ControlStatus.MET),
         decided=tuple(v for v in views if v.result.decision is not None),
         not_assessed=tuple(v for v in views if v.result.status is ControlStatus.NOT_ASSESSED),
-        overrides=tuple(sorted({c.check_id: c for r in fw.controls for c in r.checks if c.override}.values(),
-                               key=lambda c: c.check_id)),
+        overrides=tuple(
+            sorted(
+                {c.check_id: c for r in fw.controls for c in r.checks if c.override}.values(),
+                key=lambda c: c.check_id,
+            )
+        ),
         notes=tuple(n for r in fw.controls for n in r.notes),
         via_crosswalk=fw.via_crosswalk,
         blocking=len(fw.blocking),
@@ -485,9 +614,20 @@ def statement_of_applicability(fw: FrameworkAssessment, catalogue: Catalogue) ->
             justification = f"{r.decision.reason} (approved by {r.decision.approver})"  # type: ignore[union-attr]
         else:
             justification = "Applicable: no exclusion declared in the project file"
-        evidence = tuple(dict.fromkeys(ref.locator for c in r.checks if c.status is CheckStatus.PASS
-                                       for ref in c.evidence))
+        evidence = tuple(
+            dict.fromkeys(
+                ref.locator for c in r.checks if c.status is CheckStatus.PASS for ref in c.evidence
+            )
+        )
         status = r.status.value.replace("_", " ") + (" (via crosswalk)" if r.via_crosswalk else "")
-        rows.append(SoaRow(control_id=r.control_id, title=control.label if control else r.label,
-                           applicable=not na, justification=justification, status=status, evidence=evidence))
+        rows.append(
+            SoaRow(
+                control_id=r.control_id,
+                title=control.label if control else r.label,
+                applicable=not na,
+                justification=justification,
+                status=status,
+                evidence=evidence,
+            )
+        )
     return tuple(rows)

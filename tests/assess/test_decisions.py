@@ -32,14 +32,31 @@ def _control(a, framework: str, control: str):  # type: ignore[no-untyped-def]
     return next(c for c in fw.controls if c.control_id == control)
 
 
-def _run(loaded: Loaded, decisions: Decisions | None = None, *, strict: bool = False, **changes: object):  # type: ignore[no-untyped-def]
-    return assess(make_snapshot(**changes), loaded.catalogues, loaded.mapping, as_of=AS_OF,
-                  crosswalks=loaded.crosswalks, decisions=decisions, strict=strict)
+def _run(
+    loaded: Loaded, decisions: Decisions | None = None, *, strict: bool = False, **changes: object
+):  # type: ignore[no-untyped-def]
+    return assess(
+        make_snapshot(**changes),
+        loaded.catalogues,
+        loaded.mapping,
+        as_of=AS_OF,
+        crosswalks=loaded.crosswalks,
+        decisions=decisions,
+        strict=strict,
+    )
 
 
 def test_override_changes_the_verdict_and_is_recorded(loaded: Loaded) -> None:
-    decisions = Decisions(overrides=(ThresholdOverride(check="fairness.demographic_parity", threshold=0.2,
-                                                       rationale="Regulator-agreed tolerance", owner="CRO"),))
+    decisions = Decisions(
+        overrides=(
+            ThresholdOverride(
+                check="fairness.demographic_parity",
+                threshold=0.2,
+                rationale="Regulator-agreed tolerance",
+                owner="CRO",
+            ),
+        )
+    )
     before = _run(loaded)
     after = _run(loaded, decisions)
     check = next(c for c in after.checks if c.check_id == "fairness.demographic_parity")
@@ -52,24 +69,53 @@ def test_override_changes_the_verdict_and_is_recorded(loaded: Loaded) -> None:
 
 
 def _attestation(**changes: object) -> AttestationRecord:
-    fields = {"schema_version": 1, "id": "ATT-1", "controls": {"nist-ai-rmf": ("GOVERN 1.1",)},
-              "statement": "Legal requirements are tracked.", "attested_by": "A. Chen", "role": "CRO",
-              "date": date(2026, 10, 1), "expires": date(2027, 10, 1)}
-    return AttestationRecord(attestation=Attestation.model_validate({**fields, **changes}),
-                             file="attestations/a.yaml", sha256="ab" * 32)
+    fields = {
+        "schema_version": 1,
+        "id": "ATT-1",
+        "controls": {"nist-ai-rmf": ("GOVERN 1.1",)},
+        "statement": "Legal requirements are tracked.",
+        "attested_by": "A. Chen",
+        "role": "CRO",
+        "date": date(2026, 10, 1),
+        "expires": date(2027, 10, 1),
+    }
+    return AttestationRecord(
+        attestation=Attestation.model_validate({**fields, **changes}),
+        file="attestations/a.yaml",
+        sha256="ab" * 32,
+    )
 
 
 @pytest.mark.parametrize(
     ("changes", "status", "words"),
-    [({}, ControlStatus.MET, "attested by A. Chen (CRO) on 2026-10-01, valid until 2027-10-01"),
-     ({"expires": date(2026, 11, 28)}, ControlStatus.GAP, "expired on 2026-11-28; it no longer counts"),
-     ({"date": date(2026, 12, 1), "expires": None}, ControlStatus.GAP, "after the as-of date 2026-11-28"),
-     ({"scope": ReleaseScope(model="credit-risk", version="2")}, ControlStatus.GAP, "made for version 2"),
-     ({"scope": ReleaseScope(dataset_digest="ffff")}, ControlStatus.GAP, "digest ffff"),
-     ({"scope": ReleaseScope(model="credit-risk", version="3", dataset_digest="a1a2a3a4")}, ControlStatus.MET, "")],
+    [
+        ({}, ControlStatus.MET, "attested by A. Chen (CRO) on 2026-10-01, valid until 2027-10-01"),
+        (
+            {"expires": date(2026, 11, 28)},
+            ControlStatus.GAP,
+            "expired on 2026-11-28; it no longer counts",
+        ),
+        (
+            {"date": date(2026, 12, 1), "expires": None},
+            ControlStatus.GAP,
+            "after the as-of date 2026-11-28",
+        ),
+        (
+            {"scope": ReleaseScope(model="credit-risk", version="2")},
+            ControlStatus.GAP,
+            "made for version 2",
+        ),
+        ({"scope": ReleaseScope(dataset_digest="ffff")}, ControlStatus.GAP, "digest ffff"),
+        (
+            {"scope": ReleaseScope(model="credit-risk", version="3", dataset_digest="a1a2a3a4")},
+            ControlStatus.MET,
+            "",
+        ),
+    ],
 )
-def test_attestations_count_only_while_current_and_in_scope(loaded: Loaded, changes: dict, status: ControlStatus,
-                                                            words: str) -> None:
+def test_attestations_count_only_while_current_and_in_scope(
+    loaded: Loaded, changes: dict, status: ControlStatus, words: str
+) -> None:
     a = _run(loaded, Decisions(attestations=(_attestation(**changes),)))
     control = _control(a, "nist-ai-rmf", "GOVERN 1.1")
     assert control.status is status
@@ -81,8 +127,12 @@ def test_attestations_count_only_while_current_and_in_scope(loaded: Loaded, chan
 
 
 def test_not_applicable_wins_and_keeps_the_underlying_status(loaded: Loaded) -> None:
-    na = NotApplicable(framework="nist-ai-rmf", control="MEASURE 2.11", justification="No people scored",
-                       approver="CRO")
+    na = NotApplicable(
+        framework="nist-ai-rmf",
+        control="MEASURE 2.11",
+        justification="No people scored",
+        approver="CRO",
+    )
     control = _control(_run(loaded, Decisions(not_applicable=(na,))), "nist-ai-rmf", "MEASURE 2.11")
     assert control.status is ControlStatus.NOT_APPLICABLE
     assert control.underlying is ControlStatus.GAP
@@ -92,8 +142,14 @@ def test_not_applicable_wins_and_keeps_the_underlying_status(loaded: Loaded) -> 
 
 def test_waivers_count_until_they_expire(loaded: Loaded) -> None:
     def waived(expires: date):  # type: ignore[no-untyped-def]
-        w = Waiver(framework="nist-ai-rmf", control="MEASURE 2.11", reason="Fix in Q1", approver="CRO",
-                   expires=expires, ticket="RISK-1")
+        w = Waiver(
+            framework="nist-ai-rmf",
+            control="MEASURE 2.11",
+            reason="Fix in Q1",
+            approver="CRO",
+            expires=expires,
+            ticket="RISK-1",
+        )
         return _control(_run(loaded, Decisions(waivers=(w,))), "nist-ai-rmf", "MEASURE 2.11")
 
     current = waived(date(2026, 11, 28))  # the last day still counts
@@ -105,34 +161,94 @@ def test_waivers_count_until_they_expire(loaded: Loaded) -> None:
 
 
 def test_a_waiver_does_not_hide_a_met_control(loaded: Loaded) -> None:
-    w = Waiver(framework="nist-ai-rmf", control="GOVERN 1.6", reason="r", approver="a", expires=date(2030, 1, 1))
-    assert _control(_run(loaded, Decisions(waivers=(w,))), "nist-ai-rmf", "GOVERN 1.6").status is ControlStatus.MET
+    w = Waiver(
+        framework="nist-ai-rmf",
+        control="GOVERN 1.6",
+        reason="r",
+        approver="a",
+        expires=date(2030, 1, 1),
+    )
+    assert (
+        _control(_run(loaded, Decisions(waivers=(w,))), "nist-ai-rmf", "GOVERN 1.6").status
+        is ControlStatus.MET
+    )
 
 
 def test_stale_evidence_does_not_count(loaded: Loaded) -> None:
-    mapping = EvidenceMapping.model_validate({"schema_version": 1, "id": "m", "title": "M", "checks": [
-        {"id": "auc", "title": "AUC", "kind": "metric_threshold", "metric": "roc_auc", "op": ">=",
-         "threshold": 0.5, "max_age_days": 30, "controls": {"nist-ai-rmf": ["MEASURE 2.3"]}}]})
-    fresh = make_snapshot(metrics=(MetricValue(key="roc_auc", value=0.9, timestamp=AS_OF - timedelta(days=29)),))
-    old = make_snapshot(metrics=(MetricValue(key="roc_auc", value=0.9, timestamp=AS_OF - timedelta(days=31)),))
+    mapping = EvidenceMapping.model_validate(
+        {
+            "schema_version": 1,
+            "id": "m",
+            "title": "M",
+            "checks": [
+                {
+                    "id": "auc",
+                    "title": "AUC",
+                    "kind": "metric_threshold",
+                    "metric": "roc_auc",
+                    "op": ">=",
+                    "threshold": 0.5,
+                    "max_age_days": 30,
+                    "controls": {"nist-ai-rmf": ["MEASURE 2.3"]},
+                }
+            ],
+        }
+    )
+    fresh = make_snapshot(
+        metrics=(MetricValue(key="roc_auc", value=0.9, timestamp=AS_OF - timedelta(days=29)),)
+    )
+    old = make_snapshot(
+        metrics=(MetricValue(key="roc_auc", value=0.9, timestamp=AS_OF - timedelta(days=31)),)
+    )
     for ev, status in ((fresh, CheckStatus.PASS), (old, CheckStatus.NOT_EVIDENCED)):
         a = assess(ev, loaded.catalogues, mapping, as_of=AS_OF)
         assert a.checks[0].status is status
-    assert "31 days before the as-of time" in assess(old, loaded.catalogues, mapping, as_of=AS_OF).checks[0].reason
+    assert (
+        "31 days before the as-of time"
+        in assess(old, loaded.catalogues, mapping, as_of=AS_OF).checks[0].reason
+    )
 
 
 @pytest.mark.parametrize(
     ("extra", "status", "words"),
-    [({"min_samples": 1000, "samples_key": "param:n_eval"}, CheckStatus.PASS, ""),
-     ({"min_samples": 5000, "samples_key": "param:n_eval"}, CheckStatus.NOT_EVIDENCED, "fewer than the 5000"),
-     ({"min_samples": 10, "samples_key": "param:missing"}, CheckStatus.NOT_EVIDENCED, "sample size behind"),
-     ({"context": "evaluation"}, CheckStatus.PASS, ""),
-     ({"context": "production"}, CheckStatus.NOT_EVIDENCED, "no production dataset")],
+    [
+        ({"min_samples": 1000, "samples_key": "param:n_eval"}, CheckStatus.PASS, ""),
+        (
+            {"min_samples": 5000, "samples_key": "param:n_eval"},
+            CheckStatus.NOT_EVIDENCED,
+            "fewer than the 5000",
+        ),
+        (
+            {"min_samples": 10, "samples_key": "param:missing"},
+            CheckStatus.NOT_EVIDENCED,
+            "sample size behind",
+        ),
+        ({"context": "evaluation"}, CheckStatus.PASS, ""),
+        ({"context": "production"}, CheckStatus.NOT_EVIDENCED, "no production dataset"),
+    ],
 )
-def test_sample_size_and_dataset_context(loaded: Loaded, extra: dict, status: CheckStatus, words: str) -> None:
-    mapping = EvidenceMapping.model_validate({"schema_version": 1, "id": "m", "title": "M", "checks": [
-        {"id": "auc", "title": "AUC", "kind": "metric_threshold", "metric": "roc_auc", "op": ">=",
-         "threshold": 0.5, "controls": {"nist-ai-rmf": ["MEASURE 2.3"]}, **extra}]})
+def test_sample_size_and_dataset_context(
+    loaded: Loaded, extra: dict, status: CheckStatus, words: str
+) -> None:
+    mapping = EvidenceMapping.model_validate(
+        {
+            "schema_version": 1,
+            "id": "m",
+            "title": "M",
+            "checks": [
+                {
+                    "id": "auc",
+                    "title": "AUC",
+                    "kind": "metric_threshold",
+                    "metric": "roc_auc",
+                    "op": ">=",
+                    "threshold": 0.5,
+                    "controls": {"nist-ai-rmf": ["MEASURE 2.3"]},
+                    **extra,
+                }
+            ],
+        }
+    )
     ev = make_snapshot(params={"n_eval": "1500"})
     result = assess(ev, loaded.catalogues, mapping, as_of=AS_OF).checks[0]
     assert result.status is status
@@ -154,33 +270,54 @@ def test_crosswalk_statuses_are_labelled_and_never_block(loaded: Loaded) -> None
 def test_gate_blocking_severities_and_strict(loaded: Loaded) -> None:
     lenient = Decisions(gate=Gate(blocking_severities=("critical",)))
     assert _run(loaded, lenient).blocking == ()
-    required = Decisions(gate=Gate(blocking_severities=("critical",), required={"nist-ai-rmf": ("MAP 5.1",)}))
+    required = Decisions(
+        gate=Gate(blocking_severities=("critical",), required={"nist-ai-rmf": ("MAP 5.1",)})
+    )
     assert _run(loaded, required).blocking == ()
     strict = _run(loaded, required, strict=True)
     assert [c.control_id for c in strict.blocking] == ["MAP 5.1"]
-    nan = _run(loaded, lenient, strict=True, metrics=(MetricValue(key="roc_auc", value=float("nan")),))
+    nan = _run(
+        loaded, lenient, strict=True, metrics=(MetricValue(key="roc_auc", value=float("nan")),)
+    )
     assert "MEASURE 2.3" in [c.control_id for c in nan.blocking]
 
 
 STATUSES = st.sampled_from(list(CheckStatus))
 
 
-@given(st.lists(STATUSES, min_size=1, max_size=6), st.booleans(), st.booleans(),
-       st.sampled_from(["low", "medium", "high", "critical"]))
-def test_decisions_property(statuses: list[CheckStatus], na: bool, waiver_current: bool, severity: str) -> None:
+@given(
+    st.lists(STATUSES, min_size=1, max_size=6),
+    st.booleans(),
+    st.booleans(),
+    st.sampled_from(["low", "medium", "high", "critical"]),
+)
+def test_decisions_property(
+    statuses: list[CheckStatus], na: bool, waiver_current: bool, severity: str
+) -> None:
     """Whatever the checks say: N/A always wins; a current waiver turns only gap/partial into
     waived; a blocking control is always a gap or partial with a failing blocking-severity check."""
     from riskcards.assess import _decide, aggregate
     from riskcards.models.assessment import CheckResult, ControlResult
 
-    checks = [CheckResult(check_id=f"c{i}", title="t", kind="k", severity=severity, status=s, reason="r")
-              for i, s in enumerate(statuses)]
+    checks = [
+        CheckResult(check_id=f"c{i}", title="t", kind="k", severity=severity, status=s, reason="r")
+        for i, s in enumerate(statuses)
+    ]
     status, reason = aggregate(checks)
-    result = ControlResult(catalogue_id="f", control_id="X", label="", groups=(), status=status, reason=reason,
-                           checks=tuple(checks))
+    result = ControlResult(
+        catalogue_id="f",
+        control_id="X",
+        label="",
+        groups=(),
+        status=status,
+        reason=reason,
+        checks=tuple(checks),
+    )
     expires = date(2026, 12, 31) if waiver_current else date(2026, 1, 1)
     decisions = Decisions(
-        not_applicable=(NotApplicable(framework="f", control="X", justification="j", approver="a"),) if na else (),
+        not_applicable=(NotApplicable(framework="f", control="X", justification="j", approver="a"),)
+        if na
+        else (),
         waivers=(Waiver(framework="f", control="X", reason="r", approver="a", expires=expires),),
     )
     decided = _decide(result, decisions, datetime(2026, 6, 1, tzinfo=UTC), strict=False)

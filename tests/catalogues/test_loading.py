@@ -42,8 +42,13 @@ controls:
 def test_builtin_library_loads_every_catalogue() -> None:
     lib = load_library()
     assert {c: len(cat.controls) for c, cat in lib.catalogues.items()} == {
-        "eu-ai-act": 17, "iso-iec-23894": 35, "iso-iec-42001": 38, "iso-iec-42001-clauses": 27,
-        "mitre-atlas": 53, "nist-ai-600-1": 12, "nist-ai-rmf": 72,
+        "eu-ai-act": 17,
+        "iso-iec-23894": 35,
+        "iso-iec-42001": 38,
+        "iso-iec-42001-clauses": 27,
+        "mitre-atlas": 53,
+        "nist-ai-600-1": 12,
+        "nist-ai-rmf": 72,
     }
     assert len(lib.crosswalks) == 3
 
@@ -54,7 +59,9 @@ def test_structural_problems_are_all_reported_with_positions(tmp_path: Path) -> 
     with pytest.raises(ConfigError) as caught:
         load_library([tmp_path], builtin=False)
     text = str(caught.value)
-    assert f"{path}:15:10 controls[2].id: expected text, but YAML reads 6.10 as the number 6.1" in text
+    assert (
+        f"{path}:15:10 controls[2].id: expected text, but YAML reads 6.10 as the number 6.1" in text
+    )
     assert f"{path}:18:29 controls[5].txt: unknown key 'txt'; did you mean 'text'?" in text
 
 
@@ -117,7 +124,9 @@ def test_extension_controls_can_be_mapped_and_reported(tmp_path: Path) -> None:
     )
     snapshot = tmp_path / "evidence.json"
     snapshot.write_text(make_snapshot().model_dump_json())
-    options = Options(evidence_file=snapshot, as_of=AS_OF, mapping=mapping, pdf=False, frameworks_dirs=(folder,))
+    options = Options(
+        evidence_file=snapshot, as_of=AS_OF, mapping=mapping, pdf=False, frameworks_dirs=(folder,)
+    )
     result = release(options, tmp_path / "out")
     report = json.loads((result.out / "gap-report-nist-ai-rmf.json").read_text())
     (acme,) = [c for c in report["controls"] if c["control_id"] == "ACME-MS-1"]
@@ -128,16 +137,24 @@ def test_extension_controls_can_be_mapped_and_reported(tmp_path: Path) -> None:
 
 
 def test_extension_problems_have_positions(tmp_path: Path) -> None:
-    body = (ACME.replace("extends: nist-ai-rmf", "extends: nist-ai-rfm"))
-    with pytest.raises(ConfigError, match=r"acme-nist.yaml:2:10 extends: unknown catalogue 'nist-ai-rfm'; "
-                                          r"did you mean 'nist-ai-rmf'"):
+    body = ACME.replace("extends: nist-ai-rmf", "extends: nist-ai-rfm")
+    with pytest.raises(
+        ConfigError,
+        match=r"acme-nist.yaml:2:10 extends: unknown catalogue 'nist-ai-rfm'; "
+        r"did you mean 'nist-ai-rmf'",
+    ):
         load_library([_extension(tmp_path, body)])
     body = ACME.replace("id: ACME-GV-1", "id: GOVERN 1.1").replace('"GV-1.3"', '"GOVERN 1.99"')
     with pytest.raises(ConfigError) as caught:
         load_library([_extension(tmp_path, body)])
     text = str(caught.value)
-    assert "acme-nist.yaml:7:9 controls[0].id: 'GOVERN 1.1' is already used by control 'GOVERN 1.1' of nist-ai-rmf" in text
-    assert "acme-nist.yaml:11:29 controls[0].refines[1]: refines unknown control 'GOVERN 1.99'" in text
+    assert (
+        "acme-nist.yaml:7:9 controls[0].id: 'GOVERN 1.1' is already used by control 'GOVERN 1.1' of nist-ai-rmf"
+        in text
+    )
+    assert (
+        "acme-nist.yaml:11:29 controls[0].refines[1]: refines unknown control 'GOVERN 1.99'" in text
+    )
 
 
 def test_crosswalk_ids_are_checked_on_both_sides(tmp_path: Path) -> None:
@@ -151,8 +168,12 @@ def test_crosswalk_ids_are_checked_on_both_sides(tmp_path: Path) -> None:
     with pytest.raises(ConfigError) as caught:
         load_library([tmp_path])
     first, second = caught.value.issues
-    assert str(first).startswith(f"{cw}:11:14 pairs[1].source: unknown nist-ai-rmf id 'GOVERN 1.9'; did you mean")
-    assert str(second).startswith(f"{cw}:11:34 pairs[1].target: unknown iso-iec-42001 id 'A.2.9'; did you mean")
+    assert str(first).startswith(
+        f"{cw}:11:14 pairs[1].source: unknown nist-ai-rmf id 'GOVERN 1.9'; did you mean"
+    )
+    assert str(second).startswith(
+        f"{cw}:11:34 pairs[1].target: unknown iso-iec-42001 id 'A.2.9'; did you mean"
+    )
 
 
 def test_nist_to_42001_coverage_matches_the_reference() -> None:
@@ -175,26 +196,40 @@ def test_json_schemas_are_current(name: str) -> None:
 
 def test_validate_files_lists_every_problem_in_every_file(tmp_path: Path) -> None:
     (tmp_path / "a.yaml").write_text(BROKEN)
-    (tmp_path / "b.yaml").write_text("schema_version: 1\nid: m\ntitle: M\nchecks:\n"
-                                     "  - {id: a, title: A, kind: model_registered, controls: {nist-ai-rmf: [MAP 9.9]}}\n")
+    (tmp_path / "b.yaml").write_text(
+        "schema_version: 1\nid: m\ntitle: M\nchecks:\n"
+        "  - {id: a, title: A, kind: model_registered, controls: {nist-ai-rmf: [MAP 9.9]}}\n"
+    )
     with pytest.raises(ConfigError) as caught:
         validate_files([tmp_path / "a.yaml"])
     assert len(caught.value.issues) == 2
-    with pytest.raises(ConfigError, match=r"b.yaml:5:72 checks\[0\].controls.nist-ai-rmf\[0\]: unknown control 'MAP 9.9'"):
+    with pytest.raises(
+        ConfigError,
+        match=r"b.yaml:5:72 checks\[0\].controls.nist-ai-rmf\[0\]: unknown control 'MAP 9.9'",
+    ):
         validate_files([tmp_path / "b.yaml"])
 
 
 @pytest.mark.integration
 def test_frameworks_commands(tmp_path: Path) -> None:
     listed = riskcards("frameworks", "list", cwd=tmp_path)
-    assert listed.returncode == 0 and "nist-ai-rmf" in listed.stdout and "72  subcategories" in listed.stdout
+    assert (
+        listed.returncode == 0
+        and "nist-ai-rmf" in listed.stdout
+        and "72  subcategories" in listed.stdout
+    )
     shown = riskcards("frameworks", "show", "nist-ai-rmf", "GV-1.6", cwd=tmp_path)
     assert shown.returncode == 0, shown.stderr
     assert "Mechanisms are in place to inventory AI systems" in shown.stdout
     assert "crosswalk: related-to iso-iec-42001 A.4.5" in shown.stdout
     missing = riskcards("frameworks", "show", "nist-ai-rmf", "GOVERN 1.8", cwd=tmp_path)
     assert missing.returncode == 2 and "did you mean" in missing.stderr
-    ok = riskcards("frameworks", "validate", str(Path(__file__).resolve().parents[2] / "frameworks"), cwd=tmp_path)
+    ok = riskcards(
+        "frameworks",
+        "validate",
+        str(Path(__file__).resolve().parents[2] / "frameworks"),
+        cwd=tmp_path,
+    )
     assert ok.returncode == 0, ok.stderr
     (tmp_path / "broken.yaml").write_text(BROKEN)
     bad = riskcards("frameworks", "validate", str(tmp_path / "broken.yaml"), cwd=tmp_path)
@@ -204,6 +239,17 @@ def test_frameworks_commands(tmp_path: Path) -> None:
     assert cw.returncode == 0
     assert "GOVERN 1.1\trelated-to\t" in cw.stdout
     assert "coverage iso-iec-42001: 38 of 38 (100%)" in cw.stderr
-    ext = riskcards("frameworks", "--frameworks-dir", str(_extension(tmp_path, ACME)), "show", "nist-ai-rmf",
-                    "ACME-GV-1", cwd=tmp_path)
-    assert ext.returncode == 0 and "added by: acme-ai-policy" in ext.stdout and "refines: GOVERN 1.1, GV-1.3" in ext.stdout
+    ext = riskcards(
+        "frameworks",
+        "--frameworks-dir",
+        str(_extension(tmp_path, ACME)),
+        "show",
+        "nist-ai-rmf",
+        "ACME-GV-1",
+        cwd=tmp_path,
+    )
+    assert (
+        ext.returncode == 0
+        and "added by: acme-ai-policy" in ext.stdout
+        and "refines: GOVERN 1.1, GV-1.3" in ext.stdout
+    )

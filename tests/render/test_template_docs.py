@@ -29,14 +29,18 @@ def _documented() -> dict[str, set[str]]:
     return found
 
 
-@pytest.mark.parametrize("model", ["DocumentMeta", "ModelCard", "DatasetSheet", "GapReport", "ReleaseSummary"])
+@pytest.mark.parametrize(
+    "model", ["DocumentMeta", "ModelCard", "DatasetSheet", "GapReport", "ReleaseSummary"]
+)
 def test_every_context_field_is_documented_and_nothing_else(model: str) -> None:
     documented = _documented()
     assert model in documented, f"docs/templates.md has no section for {model}"
     assert documented[model] == set(getattr(documents, model).model_fields)
 
 
-def test_user_templates_override_and_extend_the_builtin_ones(tmp_path: Path, loaded: Loaded) -> None:
+def test_user_templates_override_and_extend_the_builtin_ones(
+    tmp_path: Path, loaded: Loaded
+) -> None:
     (tmp_path / "model_card.html.j2").write_text(
         '{% extends "default:model_card.html.j2" %}'
         "{% block heading %}ACME model card: {{ meta.model }}{% endblock %}"
@@ -44,8 +48,10 @@ def test_user_templates_override_and_extend_the_builtin_ones(tmp_path: Path, loa
     (tmp_path / "summary.md.j2").write_text("custom summary for {{ meta.model | md }}\n")
     ev = make_snapshot()
     a = assess(ev, loaded.catalogues, loaded.mapping, as_of=AS_OF)
-    files = {f.path: f.content.decode() for f in render_release(ev, a, loaded.catalogues, pdf=False,
-                                                               templates=tmp_path)}
+    files = {
+        f.path: f.content.decode()
+        for f in render_release(ev, a, loaded.catalogues, pdf=False, templates=tmp_path)
+    }
     assert "<h1>ACME model card: credit-risk v3</h1>" in files["model-card.html"]
     assert 'id="intended-use"' in files["model-card.html"]  # the rest of the built-in page
     assert files["summary.md"] == "custom summary for credit-risk v3\n"
