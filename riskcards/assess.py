@@ -65,7 +65,7 @@ def _result(check: Check, status: CheckStatus, reason: str, **extra: object) -> 
         status=status,
         reason=reason,
         remediation=check.remediation,
-        **extra,  # type: ignore[arg-type]
+        **extra,
     )
 
 

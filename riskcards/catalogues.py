@@ -116,10 +116,10 @@ def _catalogue_issues(
     issues += _duplicates(doc, [c.id for c in cat.controls], "controls", "control")
     known_groups = set(group_ids) | set(base_groups)
     for i, g in enumerate(cat.groups):
-        if g.id in base_groups:
+        if base is not None and g.id in base_groups:
             issues.append(
                 doc.issue(("groups", i, "id"), f"group {g.id!r} already exists in {base.id}")
-            )  # type: ignore[union-attr]
+            )
         if g.parent is not None and g.parent not in known_groups:
             issues.append(
                 doc.issue(
@@ -473,7 +473,7 @@ def validate_files(paths: Sequence[Path], extra_dirs: Sequence[Path] = ()) -> li
     ]
     library = library_from_files([*base, *files])  # raises with every structural problem
     issues: list[Issue] = []
-    checked = []
+    checked: list[tuple[str, str]] = []
     for path in files:
         kind = classify(load_yaml(path, display=display_name(path)))
         if kind == "mapping":

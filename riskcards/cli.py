@@ -405,8 +405,7 @@ def frameworks_crosswalk(ctx: click.Context, source: str, target: str) -> None:
     from riskcards import api
 
     lib = _library(ctx)
-    for ident in (source, target):
-        _run(lambda ident=ident: api.catalogue(lib, ident))
+    _run(lambda: [api.catalogue(lib, ident) for ident in (source, target)])
     found = [
         cw
         for cw in lib.crosswalks

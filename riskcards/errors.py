@@ -64,9 +64,9 @@ class ConfigError(UserError):
         super().__init__(message)
 
     def __str__(self) -> str:
-        head = self.args[0]
+        head = str(self.args[0])
         if not self.issues:
-            return str(head)
+            return head
         return head + "\n" + "\n".join(f"  {issue}" for issue in self.issues)
 
 

@@ -26,13 +26,16 @@ from riskcards.models.project import (
     DatasetSheetSidecar,
     Decisions,
     ModelCardSidecar,
+    NotApplicable,
     ProjectConfig,
     Sidecars,
+    Waiver,
 )
 from riskcards.yamlio import YamlDocument, did_you_mean, load_yaml, validate
 
 PROJECT_FILE = "riskcards.yaml"
 M = TypeVar("M", bound=BaseModel)
+D = TypeVar("D", NotApplicable, Waiver)
 
 
 @dataclass(frozen=True)
@@ -126,18 +129,21 @@ def project_decisions(
                     ("frameworks", i), f"unknown framework {fw!r}" + did_you_mean(fw, catalogues)
                 )
             )
-    not_applicable, waivers = [], []
-    for field, items, out in (
-        ("not_applicable", config.not_applicable, not_applicable),
-        ("waivers", config.waivers, waivers),
-    ):
+    def canonical(field: str, items: tuple[D, ...]) -> tuple[D, ...]:
+        """The declarations with canonical control ids; unknown ones become issues."""
+        assert doc is not None
+        found = []
         for i, item in enumerate(items):
             problem, control_id = _control_issue(
                 doc, (field, i), item.framework, item.control, catalogues
             )
             if problem:
                 issues.append(problem)
-            out.append(item.model_copy(update={"control": control_id}))
+            found.append(item.model_copy(update={"control": control_id}))
+        return tuple(found)
+
+    not_applicable = canonical("not_applicable", config.not_applicable)
+    waivers = canonical("waivers", config.waivers)
     checks = {c.id: c for c in mapping.checks}
     for i, o in enumerate(config.overrides):
         check = checks.get(o.check)
@@ -189,8 +195,8 @@ def project_decisions(
     return Decisions(
         owners=dict(config.owners),
         overrides=config.overrides,
-        not_applicable=tuple(not_applicable),
-        waivers=tuple(waivers),
+        not_applicable=not_applicable,
+        waivers=waivers,
         attestations=records,
         gate=config.gate.model_copy(update={"required": required}),
     ), inputs
@@ -206,7 +212,9 @@ def _attestations(
         assert project.doc is not None
         issues.append(project.doc.issue(("attestations_dir",), f"folder {folder} does not exist"))
         return (), ()
-    records, files, seen = [], [], {}
+    records: list[AttestationRecord] = []
+    files: list[InputFile] = []
+    seen: dict[str, str] = {}
     for path in yaml_files(folder):
         try:
             doc = load_yaml(path)

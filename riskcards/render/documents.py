@@ -292,7 +292,8 @@ def build_model_card(
     run, mv = ev.run, ev.model_version
     slices: dict[str, dict[str, dict[str, str]]] = {}
     slice_metrics: list[str] = []
-    performance, groups = [], {}
+    performance: list[MetricRow] = []
+    groups: dict[str, list[MetricRow]] = {}
     for m in run.metrics:
         if match := _SLICE.match(m.key):
             attr, value, name = match["attr"], match["value"], match["metric"]
@@ -307,7 +308,10 @@ def build_model_card(
     for ds in run.datasets:
         bucket = ds.context if ds.context in ("training", "evaluation") else "other"
         by_context[bucket].append(_dataset_ref(ds))
-    text = lambda field, *tags, fallback=None: _prose(sidecar, field, ev, *tags, fallback=fallback)  # noqa: E731
+
+    def text(field: str, *tags: str, fallback: tuple[str | None, str] | None = None) -> Prose:
+        return _prose(sidecar, field, ev, *tags, fallback=fallback)
+
     contact = text("contact", "owner", "contact")
     details = (
         Row(label="Name", value=mv.name if mv else run.run_name),
@@ -446,7 +450,7 @@ def build_dataset_sheet(
     tags = ds.tags
 
     def answer(field: str, *tag_keys: str) -> str | None:
-        value = getattr(sidecar, field, None) if sidecar is not None else None
+        value: str | None = getattr(sidecar, field, None) if sidecar is not None else None
         if value and value.strip():
             return value.strip()
         return next((tags[k].strip() for k in tag_keys if tags.get(k, "").strip()), None)

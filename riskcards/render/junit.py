@@ -52,4 +52,5 @@ def junit_xml(assessment: Assessment, target: str) -> bytes:
                 out = ET.SubElement(case, "system-out")
                 out.text = c.reason
     ET.indent(suites)
-    return ET.tostring(suites, encoding="utf-8", xml_declaration=True) + b"\n"
+    data: bytes = ET.tostring(suites, encoding="utf-8", xml_declaration=True)
+    return data + b"\n"
