@@ -1,0 +1,60 @@
+"""The analytics layer imports only what its place in the pipeline allows."""
+
+from __future__ import annotations
+
+import ast
+import subprocess
+import sys
+from pathlib import Path
+
+PACKAGE = Path(__file__).resolve().parents[2] / "riskcards" / "analytics"
+ALLOWED = {"numpy", "pydantic"} | set(sys.stdlib_module_names)
+ALLOWED_RISKCARDS = ("riskcards.errors", "riskcards.models", "riskcards.analytics")
+
+
+def _imports(tree: ast.AST) -> list[tuple[str, int]]:
+    found: list[tuple[str, int]] = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            found += [(alias.name, node.lineno) for alias in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            found.append((node.module, node.lineno))
+    return found
+
+
+def test_imports_stay_in_the_layer() -> None:
+    problems = []
+    for path in sorted(PACKAGE.glob("*.py")):
+        tree = ast.parse(path.read_text(), str(path))
+        for module, line in _imports(tree):
+            top = module.split(".")[0]
+            if top == "riskcards":
+                if not module.startswith(ALLOWED_RISKCARDS):
+                    problems.append(f"{path.name}:{line} imports {module}")
+            elif top == "pyarrow":
+                if path.name != "tables.py":
+                    problems.append(f"{path.name}:{line} imports pyarrow")
+            elif top not in ALLOWED:
+                problems.append(f"{path.name}:{line} imports {module}")
+    assert problems == []
+
+
+def test_pyarrow_is_imported_lazily() -> None:
+    tree = ast.parse((PACKAGE / "tables.py").read_text())
+    top_level = [
+        m
+        for node in tree.body
+        if isinstance(node, ast.Import | ast.ImportFrom)
+        for m, _ in _imports(node)
+    ]
+    assert not any(m.startswith("pyarrow") for m in top_level)
+
+
+def test_importing_analytics_loads_nothing_heavy() -> None:
+    code = (
+        "import sys, riskcards.analytics\n"
+        "print(sorted(m for m in ('mlflow', 'pandas', 'scipy', 'sklearn', 'pyarrow', 'weasyprint')"
+        " if m in sys.modules))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
