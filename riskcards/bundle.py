@@ -56,8 +56,15 @@ def build_manifest(
         as_of=as_of,
         main=main,
         files=tuple(
-            ManifestFile(path=f.path, sha256=sha256_bytes(f.content), size=len(f.content),
-                         kind=f.kind, format=f.format, framework=f.framework, dataset=f.dataset)
+            ManifestFile(
+                path=f.path,
+                sha256=sha256_bytes(f.content),
+                size=len(f.content),
+                kind=f.kind,
+                format=f.format,
+                framework=f.framework,
+                dataset=f.dataset,
+            )
             for f in sorted(files, key=lambda f: f.path)
         ),
         inputs=tuple(sorted(inputs, key=lambda i: (i.role, i.name))),

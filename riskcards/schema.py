@@ -15,7 +15,12 @@ from pydantic import BaseModel
 
 from riskcards.models.catalogue import Catalogue, CatalogueExtension, Crosswalk
 from riskcards.models.mapping import EvidenceMapping
-from riskcards.models.project import Attestation, DatasetSheetSidecar, ModelCardSidecar, ProjectConfig
+from riskcards.models.project import (
+    Attestation,
+    DatasetSheetSidecar,
+    ModelCardSidecar,
+    ProjectConfig,
+)
 from riskcards.resources import frameworks_dir
 
 SCHEMAS: dict[str, type[BaseModel]] = {
@@ -33,8 +38,11 @@ SCHEMAS: dict[str, type[BaseModel]] = {
 def schema_text(name: str) -> str:
     """The JSON Schema of one file kind, as stable text (sorted keys, trailing newline)."""
     schema = SCHEMAS[name].model_json_schema(mode="validation")
-    schema = {"$schema": "https://json-schema.org/draft/2020-12/schema",
-              "$id": f"https://riskcards.dev/schema/{name}.schema.json", **schema}
+    schema = {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": f"https://riskcards.dev/schema/{name}.schema.json",
+        **schema,
+    }
     return json.dumps(schema, indent=2, sort_keys=True) + "\n"
 
 

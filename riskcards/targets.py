@@ -1,8 +1,8 @@
 """Target URIs in MLflow's own forms, parsed without importing mlflow (layer: models).
 
-    runs:/<run_id>[/<artifact path>]
-    models:/<name>/<version>
-    models:/<name>@<alias>
+runs:/<run_id>[/<artifact path>]
+models:/<name>/<version>
+models:/<name>@<alias>
 """
 
 from __future__ import annotations

@@ -1,67 +1,284 @@
-"""HTML to PDF with WeasyPrint (layer: render). The only module that imports weasyprint.
+"""HTML to PDF/A-3b with WeasyPrint (layer: render). The only module that imports weasyprint.
 
-Rendering must never read local files or reach the network, whatever the HTML contains: the
-URL fetcher refuses every URL. Our documents need none (CSS is inline); a tag such as
+Nothing outside riskcards is read or fetched, whatever the HTML contains. The URL fetcher
+serves one private scheme, ``riskcards-asset:``, and only the files shipped in
+``riskcards/assets`` (the fonts); every other URL (``file:``, ``http:``, ``data:``, a
+relative path...) is refused and recorded in the fetcher's ``.refused``. A tag such as
 ``<img src="file:///etc/passwd">`` smuggled into the HTML is refused, not fetched.
+
+Fonts: every PDF uses the DejaVu fonts shipped in ``riskcards/assets/fonts``, declared by
+:data:`FONT_FACE_CSS` under the private families ``"riskcards Sans"`` and ``"riskcards Mono"``
+(the templates' font stacks must name them first). A private name is needed: given an
+``@font-face`` named "DejaVu Sans", fontconfig prefers an installed font of the same name, so
+the output would depend on the machine. Installed fonts are only a fallback for characters
+DejaVu lacks. The faces are added by this module, not by the templates' CSS, so the HTML
+files carry no URL a browser cannot resolve and a user's template cannot drop them.
+
+Every PDF is PDF/A-3b: sRGB output intent, XMP metadata (title, language and dates, the
+dates from the document's ``dcterms.created``/``dcterms.modified``, i.e. the as-of time) and
+the given attachments (the bundle's ``evidence.json``) embedded as associated files. Output
+is byte-identical for identical input: WeasyPrint derives the PDF identifier and font subset
+names from content hashes, and attachment dates come from the document, not the clock.
+
+:func:`render_pdfs` renders several documents in parallel worker processes ("forkserver"
+or "spawn", never plain fork: MLflow may have started threads in the parent).
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
+import multiprocessing
+import os
+from collections.abc import Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
 from functools import cache
-from typing import Any
+from pathlib import Path
+from typing import Any, Literal
+
+ASSET_SCHEME = "riskcards-asset"
+ASSETS_DIR = Path(__file__).resolve().parents[1] / "assets"
+SANS_FAMILY = "riskcards Sans"
+MONO_FAMILY = "riskcards Mono"
+PDF_VARIANT = "pdf/a-3b"
+
+# (family, weight, style, file under riskcards/assets)
+_FONT_FACES = (
+    (SANS_FAMILY, "normal", "normal", "fonts/DejaVuSans.ttf"),
+    (SANS_FAMILY, "bold", "normal", "fonts/DejaVuSans-Bold.ttf"),
+    (SANS_FAMILY, "normal", "italic", "fonts/DejaVuSans-Oblique.ttf"),
+    (SANS_FAMILY, "bold", "italic", "fonts/DejaVuSans-BoldOblique.ttf"),
+    (MONO_FAMILY, "normal", "normal", "fonts/DejaVuSansMono.ttf"),
+    (MONO_FAMILY, "bold", "normal", "fonts/DejaVuSansMono-Bold.ttf"),
+)
+FONT_FACE_CSS = "\n".join(
+    f'@font-face {{ font-family: "{family}"; font-weight: {weight}; font-style: {style}; '
+    f'src: url("{ASSET_SCHEME}:{path}") format("truetype"); }}'
+    for family, weight, style, path in _FONT_FACES
+)
+# the only kinds of file the fetcher serves, with the media type it declares for them
+_SERVED_TYPES = {".ttf": "font/ttf"}
+# an attachment's date when the document states none (keeps the output deterministic)
+_NO_DATE = datetime(1970, 1, 1, tzinfo=UTC)
+
+Relationship = Literal["Source", "Data", "Alternative", "Supplement", "Unspecified"]
 
 
 class RefusedFetch(Exception):
-    """Raised (and caught by WeasyPrint) for every URL a document tries to load."""
+    """Raised (and caught by WeasyPrint) for every URL that is not a riskcards asset."""
+
+
+@dataclass(frozen=True)
+class PdfAttachment:
+    """A file embedded in the PDF as a PDF/A-3 associated file."""
+
+    name: str
+    content: bytes
+    description: str = ""
+    relationship: Relationship = "Data"
+
+
+@dataclass(frozen=True)
+class PdfJob:
+    """One document to render: its HTML and the files to embed (picklable for workers)."""
+
+    html: str
+    attachments: tuple[PdfAttachment, ...] = ()
+
+
+@dataclass(frozen=True)
+class RenderedPdf:
+    """A rendered PDF, the URLs its document asked for in vain, WeasyPrint's warnings."""
+
+    content: bytes
+    refused: tuple[str, ...] = ()
+    log: tuple[str, ...] = ()
+
+
+@cache
+def _assets() -> dict[str, Path]:
+    """Every file the fetcher may serve, by its path under riskcards/assets (POSIX form).
+
+    Lookups are exact matches against this table, so ``..``, absolute paths, %-escapes and
+    symlinks out of the folder can never name anything else.
+    """
+    root = ASSETS_DIR.resolve()
+    return {
+        p.relative_to(root).as_posix(): p
+        for p in sorted(root.rglob("*"))
+        if p.suffix in _SERVED_TYPES and p.is_file() and p.resolve().is_relative_to(root)
+    }
+
+
+def asset_path(url: str) -> Path | None:
+    """The shipped file a ``riskcards-asset:`` URL names, or None for any other URL."""
+    prefix = f"{ASSET_SCHEME}:"
+    return _assets().get(url[len(prefix) :]) if url.startswith(prefix) else None
 
 
 @cache
 def _fetcher_class() -> type:
-    from weasyprint.urls import URLFetcher
+    from weasyprint.urls import URLFetcher, URLFetcherResponse
 
-    class DenyAllFetcher(URLFetcher):  # type: ignore[misc]
-        """WeasyPrint's documented fetcher extension point, serving nothing at all."""
+    class RiskcardsFetcher(URLFetcher):  # type: ignore[misc]
+        """WeasyPrint's documented fetcher extension point, serving riskcards' assets only.
+
+        ``fetch`` never calls the base class, so no handler (file, http, ftp, data) and no
+        redirect is ever used.
+        """
 
         def __init__(self) -> None:
-            super().__init__(allowed_protocols=(), allow_redirects=False, fail_on_errors=False)
+            super().__init__(
+                allowed_protocols=(ASSET_SCHEME,), allow_redirects=False, fail_on_errors=False
+            )
             self.refused: list[str] = []
+            self.served: list[str] = []
 
         def fetch(self, url: str, headers: Any = None) -> Any:
-            self.refused.append(url)
-            raise RefusedFetch(f"riskcards does not fetch external resources: {url[:200]}")
+            path = asset_path(url)
+            if path is None:
+                self.refused.append(url)
+                raise RefusedFetch(f"riskcards does not fetch external resources: {url[:200]}")
+            self.served.append(url)
+            return URLFetcherResponse(
+                url, path.read_bytes(), {"Content-Type": _SERVED_TYPES[path.suffix]}
+            )
 
-    return DenyAllFetcher
+    return RiskcardsFetcher
 
 
-def deny_all_fetcher() -> Any:
-    """A new URL fetcher that refuses every URL; ``.refused`` lists what was asked for."""
+def riskcards_fetcher() -> Any:
+    """A new URL fetcher serving only riskcards' assets; ``.refused`` lists what it refused."""
     return _fetcher_class()()
 
 
+# The earlier name: every URL that is not a riskcards asset is still refused.
+deny_all_fetcher = riskcards_fetcher
+
+
+class _Collect(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(f"{record.levelname}: {record.getMessage()}")
+
+
 @contextmanager
-def _quiet_weasyprint() -> Iterator[None]:
-    """WeasyPrint logs refused fetches as errors; those are expected here."""
-    loggers = [logging.getLogger(n) for n in ("weasyprint", "fontTools")]
-    levels = [lg.level for lg in loggers]
-    for lg in loggers:
-        lg.setLevel(logging.CRITICAL)
+def _weasyprint_log() -> Iterator[list[str]]:
+    """Collect WeasyPrint's warnings and errors instead of printing them.
+
+    Refused fetches are logged as errors by WeasyPrint; they are expected here and reported
+    through the fetcher instead.
+    """
+    handler = _Collect()
+    wp, ft = logging.getLogger("weasyprint"), logging.getLogger("fontTools")
+    saved = wp.propagate, ft.level
+    wp.addHandler(handler)
+    wp.propagate = False
+    ft.setLevel(logging.CRITICAL)
     try:
-        yield
+        yield handler.messages
     finally:
-        for lg, level in zip(loggers, levels, strict=True):
-            lg.setLevel(level)
+        wp.removeHandler(handler)
+        wp.propagate, _ = saved
+        ft.setLevel(saved[1])
 
 
-def html_to_pdf(html: str, fetcher: Any = None) -> bytes:
-    """Render one self-contained HTML document to PDF bytes (deterministic for equal input)."""
-    from weasyprint import HTML
+def _document_date(value: str | None) -> datetime | None:
+    """A W3C date from the document's metadata, in UTC (a date without zone is UTC)."""
+    try:
+        parsed = datetime.fromisoformat(value) if value else None
+    except ValueError:
+        return None
+    if parsed is None or parsed.tzinfo is None:
+        return parsed and parsed.replace(tzinfo=UTC)
+    return parsed.astimezone(UTC)
 
-    fetcher = fetcher if fetcher is not None else deny_all_fetcher()
-    with _quiet_weasyprint():
-        document = HTML(string=html, base_url=None, url_fetcher=fetcher)
-        pdf = document.write_pdf(uncompressed_pdf=False)
+
+def _unique_associated_files(document: Any, pdf: Any) -> None:
+    """List each associated file once in the catalog's /AF (WeasyPrint 70 lists it twice)."""
+    if associated := pdf.catalog.get("AF"):
+        associated[:] = list(dict.fromkeys(associated))
+
+
+def _render(job: PdfJob, fetcher: Any) -> tuple[bytes, list[str]]:
+    from weasyprint import CSS, HTML, Attachment
+    from weasyprint.text.fonts import FontConfiguration
+
+    with _weasyprint_log() as log:
+        fonts = FontConfiguration()
+        faces = CSS(string=FONT_FACE_CSS, font_config=fonts, url_fetcher=fetcher)
+        document = HTML(string=job.html, base_url=None, url_fetcher=fetcher).render(
+            font_config=fonts, stylesheets=[faces], pdf_variant=PDF_VARIANT
+        )
+        meta = document.metadata
+        created = _document_date(meta.created) or _NO_DATE
+        modified = _document_date(meta.modified) or created
+        attachments = [
+            Attachment(
+                string=a.content,
+                name=a.name,
+                description=a.description,
+                created=created,
+                modified=modified,
+                relationship=a.relationship,
+                url_fetcher=fetcher,
+            )
+            for a in job.attachments
+        ]
+        pdf = document.write_pdf(
+            pdf_variant=PDF_VARIANT,
+            attachments=attachments,
+            uncompressed_pdf=False,
+            finisher=_unique_associated_files,
+        )
     assert pdf is not None
-    return bytes(pdf)
+    return bytes(pdf), log
+
+
+def render_pdf(job: PdfJob) -> RenderedPdf:
+    """Render one document in this process (deterministic for equal input)."""
+    fetcher = riskcards_fetcher()
+    content, log = _render(job, fetcher)
+    return RenderedPdf(content=content, refused=tuple(fetcher.refused), log=tuple(log))
+
+
+def html_to_pdf(
+    html: str, fetcher: Any = None, *, attachments: Sequence[PdfAttachment] = ()
+) -> bytes:
+    """Render one self-contained HTML document to PDF/A-3b bytes (deterministic)."""
+    fetcher = fetcher if fetcher is not None else riskcards_fetcher()
+    return _render(PdfJob(html=html, attachments=tuple(attachments)), fetcher)[0]
+
+
+def _start_method() -> str:
+    return "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
+
+
+def render_pdfs(jobs: Sequence[PdfJob], workers: int | None = None) -> list[RenderedPdf]:
+    """Render documents in parallel processes; the results are in the order of ``jobs``.
+
+    ``workers`` defaults to one per CPU (at most one per job); with one worker, or one job,
+    rendering happens in this process. The output is identical either way.
+    """
+    workers = min(len(jobs), workers or os.cpu_count() or 1)
+    if workers <= 1:
+        return [render_pdf(job) for job in jobs]
+    ctx = multiprocessing.get_context(_start_method())
+    if ctx.get_start_method() == "forkserver":
+        # Workers fork from a server (a fresh single-threaded process) that has imported
+        # WeasyPrint and the main module once, instead of each worker importing them again.
+        ctx.set_forkserver_preload(["__main__", "weasyprint", __name__])
+    try:
+        pool = ProcessPoolExecutor(max_workers=workers, mp_context=ctx)
+    except (OSError, ImportError, NotImplementedError):  # e.g. no working sem_open here
+        return [render_pdf(job) for job in jobs]
+    # Longest document first, so the slowest one does not start last.
+    order = sorted(range(len(jobs)), key=lambda i: -len(jobs[i].html))
+    with pool:
+        futures = {i: pool.submit(render_pdf, jobs[i]) for i in order}
+        return [futures[i].result() for i in range(len(jobs))]

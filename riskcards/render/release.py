@@ -46,8 +46,13 @@ def render_release(
     pdf: bool = True,
     templates: Path | None = None,
     sidecars: Sidecars | None = None,
+    pdf_workers: int | None = None,
 ) -> list[BundleFile]:
-    """Every file of the bundle but the manifest: HTML (and PDF) documents, JSON, Markdown."""
+    """Every file of the bundle but the manifest: HTML (and PDF) documents, JSON, Markdown.
+
+    PDFs render in parallel processes, ``pdf_workers`` of them (default: one per CPU; 1
+    renders in this process); each PDF embeds the bundle's ``evidence.json``.
+    """
     html_docs: list[BundleFile] = []
     model = evidence.target.display
 
@@ -79,14 +84,9 @@ def render_release(
                                                evidence, assessment)).encode(),
         ))
     files = list(html_docs)
+    evidence_json = (evidence.model_dump_json(indent=2) + "\n").encode()
     if pdf:
-        from riskcards.render.pdf import html_to_pdf
-
-        files += [
-            BundleFile(path=d.path.removesuffix(".html") + ".pdf", kind=d.kind, format="pdf",
-                       framework=d.framework, dataset=d.dataset, content=html_to_pdf(d.content.decode()))
-            for d in html_docs
-        ]
+        files += _pdfs(html_docs, evidence_json, pdf_workers)
     for fw, _ in reports:
         files.append(BundleFile(
             path=gap_report_path(fw.catalogue_id).removesuffix(".html") + ".json", kind="gap-report",
@@ -94,8 +94,7 @@ def render_release(
             content=_json({"as_of": assessment.as_of.isoformat(), "mapping": assessment.mapping_id,
                            "target": evidence.target.uri, **fw.model_dump(mode="json")}),
         ))
-    files.append(BundleFile(path=EVIDENCE, kind="evidence", format="json",
-                            content=(evidence.model_dump_json(indent=2) + "\n").encode()))
+    files.append(BundleFile(path=EVIDENCE, kind="evidence", format="json", content=evidence_json))
     summary = ReleaseSummary(
         frameworks=tuple(framework_status(fw) for fw in assessment.frameworks),
         gaps=tuple((fw.catalogue_title, v) for fw, r in reports for v in r.gaps if not v.result.via_crosswalk),
@@ -111,6 +110,21 @@ def render_release(
                                            assessment)).encode(),
     ))
     return files
+
+
+def _pdfs(html_docs: Sequence[BundleFile], evidence_json: bytes,
+          workers: int | None) -> list[BundleFile]:
+    """The PDF of every HTML document, rendered in parallel, with evidence.json embedded."""
+    from riskcards.render.pdf import PdfAttachment, PdfJob, render_pdfs
+
+    evidence = PdfAttachment(name=EVIDENCE, content=evidence_json, relationship="Data",
+                             description="The evidence snapshot this document was rendered from")
+    jobs = [PdfJob(html=d.content.decode(), attachments=(evidence,)) for d in html_docs]
+    return [
+        BundleFile(path=d.path.removesuffix(".html") + ".pdf", kind=d.kind, format="pdf",
+                   framework=d.framework, dataset=d.dataset, content=r.content)
+        for d, r in zip(html_docs, render_pdfs(jobs, workers), strict=True)
+    ]
 
 
 def all_pdfs(files: Sequence[BundleFile]) -> list[BundleFile]:

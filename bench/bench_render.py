@@ -1,0 +1,156 @@
+"""Benchmark: rendering a release bundle (HTML, JSON, Markdown and PDF/A-3b).
+
+Reports, for the in-memory demo release of tests/conftest.py (model card, two dataset sheets,
+the NIST AI RMF and ISO/IEC 42001 gap reports):
+
+- the time to render the bundle without PDFs, with PDFs in sequence and with PDFs in
+  parallel worker processes (the first parallel call also starts the worker server), as
+  medians and best of interleaved runs: other processes on the machine skew single runs;
+- the share of the sequential time spent inside WeasyPrint;
+- for the 72-control NIST gap report, riskcards' ``html_to_pdf`` (shipped fonts, PDF/A-3b,
+  evidence.json embedded) against WeasyPrint alone on the same HTML (target: at most 1.25).
+
+Prints figures; asserts nothing. Run: `.venv/bin/python bench/bench_render.py`.
+"""
+
+from __future__ import annotations
+
+import functools
+import io
+import os
+import statistics
+import sys
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from riskcards.assess import assess
+from riskcards.catalogues import load_inputs
+from riskcards.render.release import EVIDENCE, render_release
+from tests.conftest import AS_OF, make_snapshot
+
+REPEATS = 5
+
+
+def timed(fn: Callable[[], object], repeats: int = REPEATS) -> tuple[float, list[float]]:
+    times = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times), times
+
+
+@contextmanager
+def time_inside_weasyprint() -> Iterator[list[float]]:
+    """Add up the time spent in WeasyPrint's entry points (outermost calls only)."""
+    import weasyprint
+    from weasyprint.document import Document
+
+    spent = [0.0]
+    depth = [0]
+    targets = [
+        (weasyprint.HTML, "__init__"),
+        (weasyprint.HTML, "render"),
+        (weasyprint.CSS, "__init__"),
+        (weasyprint.Attachment, "__init__"),
+        (Document, "write_pdf"),
+    ]
+    originals = [(owner, name, getattr(owner, name)) for owner, name in targets]
+
+    def wrap(fn: Callable[..., Any]) -> Callable[..., Any]:
+        @functools.wraps(fn)
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            depth[0] += 1
+            start = time.perf_counter()
+            try:
+                return fn(*args, **kwargs)
+            finally:
+                depth[0] -= 1
+                if depth[0] == 0:
+                    spent[0] += time.perf_counter() - start
+
+        return wrapper
+
+    for owner, name, fn in originals:
+        setattr(owner, name, wrap(fn))
+    try:
+        yield spent
+    finally:
+        for owner, name, fn in originals:
+            setattr(owner, name, fn)
+
+
+def main() -> None:
+    import weasyprint
+    from pypdf import PdfReader
+
+    from riskcards.render.pdf import PdfAttachment, html_to_pdf
+
+    loaded = load_inputs()
+    ev = make_snapshot()
+    assessment = assess(ev, loaded.catalogues, loaded.mapping, as_of=AS_OF)
+
+    def release(**kwargs: Any) -> dict[str, bytes]:
+        files = render_release(ev, assessment, loaded.catalogues, **kwargs)
+        return {f.path: f.content for f in files}
+
+    files = release(pdf=False)
+    html_to_pdf("<p>warm-up</p>")  # imports WeasyPrint and Pango once, outside the timings
+    t_html, _ = timed(lambda: release(pdf=False))
+    start = time.perf_counter()
+    release(pdf=True)
+    t_first_parallel = time.perf_counter() - start
+    seq, par, spent = [], [], 0.0
+    for _ in range(REPEATS):  # interleaved, so both see the same machine load
+        with time_inside_weasyprint() as inside:
+            seq.append(timed(lambda: release(pdf=True, pdf_workers=1), 1)[0])
+        spent += inside[0]
+        par.append(timed(lambda: release(pdf=True), 1)[0])
+    t_seq, t_par = statistics.median(seq), statistics.median(par)
+    weasyprint_share = spent / sum(seq)
+    workers = min(os.cpu_count() or 1, sum(1 for p in files if p.endswith(".html")))
+
+    report = files["gap-report-nist-ai-rmf.html"].decode()
+    evidence = (PdfAttachment(name=EVIDENCE, content=files[EVIDENCE]),)
+    alone, ours = [], []
+    for _ in range(REPEATS):  # interleaved, so both see the same machine load
+        alone.append(timed(lambda: weasyprint.HTML(string=report).write_pdf(), 1)[0])
+        ours.append(timed(lambda: html_to_pdf(report, attachments=evidence), 1)[0])
+    pages = len(PdfReader(io.BytesIO(html_to_pdf(report))).pages)
+    t_alone, t_ours = statistics.median(alone), statistics.median(ours)
+
+    documents = sum(1 for p in files if p.endswith(".html"))
+    print(
+        f"bundle of {documents} documents; {os.cpu_count()} CPUs, load average "
+        f"{os.getloadavg()[0]:.1f}; medians"
+    )
+    print(f"  HTML, JSON, Markdown only            {t_html * 1000:8.1f} ms")
+    print(
+        f"  + PDFs in sequence                   {t_seq * 1000:8.1f} ms   (best "
+        f"{min(seq) * 1000:.0f} ms) {weasyprint_share:.1%} of it inside WeasyPrint"
+    )
+    print(
+        f"  + PDFs in parallel ({workers} workers)        {t_par * 1000:8.1f} ms   (best "
+        f"{min(par) * 1000:.0f} ms) speed-up x{t_seq / t_par:.2f} "
+        f"(best x{min(seq) / min(par):.2f})"
+    )
+    print(
+        "    first parallel call, incl. starting the worker server "
+        f"{t_first_parallel * 1000:.0f} ms"
+    )
+    print(f"NIST AI RMF gap report (72 controls, {pages} pages), median of {REPEATS} interleaved")
+    print(f"  WeasyPrint alone                     {t_alone * 1000:8.1f} ms")
+    print(
+        f"  riskcards html_to_pdf                {t_ours * 1000:8.1f} ms   ratio "
+        f"{t_ours / t_alone:.2f}, best-to-best {min(ours) / min(alone):.2f} (target <= 1.25; "
+        "shipped fonts, PDF/A-3b, evidence.json)"
+    )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,446 @@
+"""PDF output: fetching, shipped fonts, metadata, bookmarks, PDF/A-3b, long cells, parallelism.
+
+PDFs are read back with pypdf and checked by structure and text, never by pixels.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import xml.etree.ElementTree as ET
+from collections.abc import Iterator
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fontTools.ttLib import TTFont
+from pypdf import PdfReader
+
+import riskcards.render.pdf as pdf_module
+from riskcards.assess import assess
+from riskcards.catalogues import Loaded
+from riskcards.render.pdf import (
+    ASSETS_DIR,
+    FONT_FACE_CSS,
+    PdfAttachment,
+    PdfJob,
+    RefusedFetch,
+    asset_path,
+    html_to_pdf,
+    render_pdf,
+    render_pdfs,
+    riskcards_fetcher,
+)
+from riskcards.render.release import render_release
+from riskcards.resources import templates_dir
+from tests.conftest import AS_OF, make_snapshot
+
+FONTS = (
+    "DejaVuSans.ttf",
+    "DejaVuSans-Bold.ttf",
+    "DejaVuSans-Oblique.ttf",
+    "DejaVuSans-BoldOblique.ttf",
+    "DejaVuSansMono.ttf",
+    "DejaVuSansMono-Bold.ttf",
+)
+FONT_URLS = {f"riskcards-asset:fonts/{name}" for name in FONTS}
+PDF_DATE = "D:20261128120000Z"
+NIST = "gap-report-nist-ai-rmf"
+# the font stacks the templates use: the shipped fonts first
+SANS = '"riskcards Sans", "DejaVu Sans", sans-serif'
+MONO = '"riskcards Mono", "DejaVu Sans Mono", monospace'
+SAMPLE = (
+    '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>Fonts</title>'
+    f"<style>html {{ font-family: {SANS}; }} code {{ font-family: {MONO}; }}</style></head>"
+    "<body><h1>Fonts</h1><p>Regular, <b>bold</b>, <i>italic</i>, <b><i>bold italic</i></b>, "
+    "<code>mono</code>, <b><code>mono bold</code></b>; Ünïcödé ÆØÅ Ωμέγα Кириллица → ≥ ✓.</p>"
+    "</body></html>"
+)
+
+pytestmark = pytest.mark.integration
+
+
+# --- reading PDFs back ------------------------------------------------------------------------
+
+
+def _reader(content: bytes) -> PdfReader:
+    return PdfReader(io.BytesIO(content))
+
+
+def _fonts(reader: PdfReader) -> dict[str, str]:
+    """BaseFont of every font used -> full name inside its embedded font program."""
+    found = {}
+    for page in reader.pages:
+        for ref in page["/Resources"]["/Font"].values():
+            font = ref.get_object()
+            descriptor = (
+                font.get("/FontDescriptor")
+                or font["/DescendantFonts"][0].get_object()["/FontDescriptor"]
+            )
+            program = descriptor.get_object()["/FontFile2"].get_object().get_data()
+            found[str(font["/BaseFont"])] = TTFont(io.BytesIO(program))["name"].getDebugName(4)
+    return found
+
+
+def _outline(reader: PdfReader) -> list[tuple[int, str]]:
+    def walk(items: list[Any], depth: int) -> Iterator[tuple[int, str]]:
+        for item in items:
+            if isinstance(item, list):
+                yield from walk(item, depth + 1)
+            else:
+                yield depth, " ".join(item.title.split())
+
+    return list(walk(reader.outline, 0))
+
+
+def _xmp(reader: PdfReader) -> ET.Element:
+    data = reader.trailer["/Root"]["/Metadata"].get_object().get_data()
+    return ET.fromstring(data.split(b"?>", 1)[1].rsplit(b"<?xpacket", 1)[0])
+
+
+class _Headings(HTMLParser):
+    """The text of every h1-h6 and bookmarked table header (``th.bookmark``), in document
+    order, whitespace normalised: everything the PDF outline must list."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.headings: list[str] = []
+        self._open: list[str] | None = None
+
+    def handle_starttag(self, tag: str, attrs: Any) -> None:
+        if re.fullmatch(r"h[1-6]", tag) or (tag == "th" and ("class", "bookmark") in attrs):
+            self._open = []
+
+    def handle_endtag(self, tag: str) -> None:
+        if re.fullmatch(r"h[1-6]|th", tag) and self._open is not None:
+            self.headings.append(" ".join("".join(self._open).split()))
+            self._open = None
+
+    def handle_data(self, data: str) -> None:
+        if self._open is not None:
+            self._open.append(data)
+
+
+def _headings(html: str) -> list[str]:
+    parser = _Headings()
+    parser.feed(html)
+    return parser.headings
+
+
+@pytest.fixture(scope="module")
+def bundle(loaded: Loaded) -> dict[str, bytes]:
+    ev = make_snapshot()
+    assessment = assess(ev, loaded.catalogues, loaded.mapping, as_of=AS_OF)
+    files = render_release(ev, assessment, loaded.catalogues, pdf=True, pdf_workers=2)
+    return {f.path: f.content for f in files}
+
+
+def _pdfs(bundle: dict[str, bytes]) -> list[str]:
+    paths = sorted(p for p in bundle if p.endswith(".pdf"))
+    assert len(paths) == 5  # model card, two dataset sheets, two gap reports
+    return paths
+
+
+# --- fetching ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "file:///etc/passwd",
+        "http://127.0.0.1:9/x.css",
+        "https://example.com/font.ttf",
+        "data:font/ttf;base64,AAAA",
+        "ftp://example.com/x",
+        "fonts/DejaVuSans.ttf",
+        "riskcards-asset:",
+        "riskcards-asset:../render/pdf.py",
+        "riskcards-asset:/etc/passwd",
+        "riskcards-asset:fonts/../fonts/DejaVuSans.ttf",
+        "riskcards-asset:./fonts/DejaVuSans.ttf",
+        "riskcards-asset:fonts%2FDejaVuSans.ttf",
+        "riskcards-asset:fonts/DejaVuSans.ttf?x=1",
+        "riskcards-asset:fonts/DejaVuSans.ttf#x",
+        "riskcards-asset://fonts/DejaVuSans.ttf",
+        "riskcards-asset:fonts\\DejaVuSans.ttf",
+        "RISKCARDS-ASSET:fonts/DejaVuSans.ttf",
+        "riskcards-asset:fonts/LICENSE",
+        "riskcards-asset:fonts",
+        "riskcards-asset:../../pyproject.toml",
+    ],
+)
+def test_fetcher_refuses_everything_but_the_shipped_assets(url: str) -> None:
+    fetcher = riskcards_fetcher()
+    with pytest.raises(RefusedFetch):
+        fetcher.fetch(url)
+    assert fetcher.refused == [url] and fetcher.served == []
+    assert asset_path(url) is None
+
+
+def test_fetcher_serves_the_shipped_fonts_and_their_licence_ships_too() -> None:
+    fetcher = riskcards_fetcher()
+    for url in sorted(FONT_URLS):
+        response = fetcher.fetch(url)
+        assert response.read() == (ASSETS_DIR / url.split(":", 1)[1]).read_bytes()
+        assert response.content_type == "font/ttf"
+    assert sorted(fetcher.served) == sorted(FONT_URLS) and fetcher.refused == []
+    assert all(url in FONT_FACE_CSS for url in FONT_URLS)
+    licence = (ASSETS_DIR / "fonts" / "LICENSE").read_text()
+    assert "Bitstream Vera" in licence and "DejaVu changes are in public domain" in licence
+
+
+def test_a_document_gets_nothing_but_riskcards_fonts(monkeypatch: pytest.MonkeyPatch) -> None:
+    def no_network(*args: object, **kwargs: object) -> None:
+        raise AssertionError("network access during rendering")
+
+    monkeypatch.setattr(socket.socket, "connect", no_network)
+    monkeypatch.setattr(socket, "create_connection", no_network)
+    hostile = {
+        "file:///etc/passwd",
+        "http://127.0.0.1:9/x.css",
+        "file:///etc/hosts",
+        "riskcards-asset:../render/pdf.py",
+        "riskcards-asset:fonts/../../../pyproject.toml",
+        "riskcards-asset:fonts/LICENSE",
+        "https://example.com/a.json",
+        "http://127.0.0.1:9/x.svg",
+    }
+    html = (
+        '<html lang="en"><head><title>x</title>'
+        '<link rel="stylesheet" href="http://127.0.0.1:9/x.css">'
+        '<link rel="attachment" href="https://example.com/a.json">'
+        '<style>@import url("file:///etc/hosts");'
+        'p { background: url("riskcards-asset:../render/pdf.py"); }'
+        '@font-face { font-family: X; src: url("riskcards-asset:fonts/../../../pyproject.toml"); }'
+        "</style></head><body><p>text</p>"
+        '<img src="file:///etc/passwd"><img src="riskcards-asset:fonts/LICENSE">'
+        '<object data="http://127.0.0.1:9/x.svg"></object></body></html>'
+    )
+    result = render_pdf(PdfJob(html=html))
+    assert set(result.refused) == hostile
+    assert _reader(result.content).attachments == {}
+    fetcher = riskcards_fetcher()
+    html_to_pdf(html, fetcher)
+    assert set(fetcher.refused) == hostile and set(fetcher.served) == FONT_URLS
+
+
+# --- fonts ------------------------------------------------------------------------------------
+
+
+def test_pdf_embeds_subsets_of_the_shipped_dejavu_fonts() -> None:
+    reader = _reader(html_to_pdf(SAMPLE))
+    fonts = _fonts(reader)
+    names = {re.sub(r"^/[A-Z]{6}\+", "", base): program for base, program in fonts.items()}
+    assert names == {
+        "riskcards-Sans": "DejaVu Sans",
+        "riskcards-Sans-Bold": "DejaVu Sans Bold",
+        "riskcards-Sans-Italic": "DejaVu Sans Oblique",
+        "riskcards-Sans-Bold-Italic": "DejaVu Sans Bold Oblique",
+        "riskcards-Mono": "DejaVu Sans Mono",
+        "riskcards-Mono-Bold": "DejaVu Sans Mono Bold",
+    }
+    text = " ".join(reader.pages[0].extract_text().split())
+    assert "Ünïcödé ÆØÅ Ωμέγα Кириллица → ≥ ✓" in text
+
+
+def _render_without_installed_fonts(html: str, tmp_path: Path) -> bytes:
+    """Render in a subprocess whose fontconfig knows no font at all."""
+    conf = tmp_path / "fonts.conf"
+    conf.write_text(
+        '<?xml version="1.0"?>\n<!DOCTYPE fontconfig SYSTEM "urn:fontconfig:fonts.dtd">\n'
+        f"<fontconfig><cachedir>{tmp_path / 'cache'}</cachedir></fontconfig>\n"
+    )
+    env = {**os.environ, "FONTCONFIG_FILE": str(conf), "PYTHONWARNINGS": "ignore"}
+    if shutil.which("fc-list"):
+        listed = subprocess.run(["fc-list"], env=env, capture_output=True, text=True, check=True)
+        assert listed.stdout.strip() == ""
+    (tmp_path / "in.html").write_text(html)
+    code = (
+        "import sys; from pathlib import Path; from riskcards.render.pdf import html_to_pdf; "
+        "Path(sys.argv[2]).write_bytes(html_to_pdf(Path(sys.argv[1]).read_text()))"
+    )
+    subprocess.run(
+        [sys.executable, "-c", code, tmp_path / "in.html", tmp_path / "out.pdf"],
+        env=env,
+        check=True,
+        capture_output=True,
+    )
+    return (tmp_path / "out.pdf").read_bytes()
+
+
+@pytest.mark.slow
+def test_output_does_not_depend_on_installed_fonts(tmp_path: Path) -> None:
+    assert _render_without_installed_fonts(SAMPLE, tmp_path) == html_to_pdf(SAMPLE)
+
+
+@pytest.mark.slow
+def test_bundle_pdfs_do_not_depend_on_installed_fonts(
+    bundle: dict[str, bytes], tmp_path: Path
+) -> None:
+    html = bundle[f"{NIST}.html"].decode()
+    assert _render_without_installed_fonts(html, tmp_path) == html_to_pdf(html), (
+        "the templates' font-family must name the shipped fonts first: "
+        f"html {{ font-family: {SANS} }}, code {{ font-family: {MONO} }}"
+    )
+
+
+def test_bundle_pdfs_embed_only_dejavu(bundle: dict[str, bytes]) -> None:
+    for path in _pdfs(bundle):
+        fonts = _fonts(_reader(bundle[path]))
+        assert fonts and all(name.startswith("DejaVu Sans") for name in fonts.values()), fonts
+
+
+# --- metadata and structure -------------------------------------------------------------------
+
+
+def test_metadata_title_language_and_dates_from_as_of(bundle: dict[str, bytes]) -> None:
+    for path in _pdfs(bundle):
+        html = bundle[path.removesuffix(".pdf") + ".html"].decode()
+        title = re.search(r"<title>(.*?)</title>", html, re.S)
+        assert title
+        reader = _reader(bundle[path])
+        info = reader.metadata
+        assert info is not None
+        assert info.title == title.group(1).replace("&amp;", "&")
+        assert info["/CreationDate"] == info["/ModDate"] == PDF_DATE
+        assert reader.trailer["/Root"]["/Lang"] == "en"
+        xmp = reader.xmp_metadata
+        assert xmp is not None and xmp.xmp_create_date == xmp.xmp_modify_date == AS_OF.replace(
+            tzinfo=None
+        )
+        assert xmp.dc_title == {"x-default": info.title}
+
+
+def test_running_header_and_footer_on_every_page(bundle: dict[str, bytes]) -> None:
+    model = make_snapshot().target.display
+    for path in _pdfs(bundle):
+        html = bundle[path.removesuffix(".pdf") + ".html"].decode()
+        title = _headings(html)[0]
+        pages = _reader(bundle[path]).pages
+        for number, page in enumerate(pages, start=1):
+            text = " ".join(page.extract_text().split())
+            assert f"{title} {model}" in text, (path, number)
+            assert f"Page {number} of {len(pages)}" in text, (path, number)
+
+
+def test_bookmarks_for_every_heading(bundle: dict[str, bytes]) -> None:
+    for path in _pdfs(bundle):
+        html = bundle[path.removesuffix(".pdf") + ".html"].decode()
+        outline = _outline(_reader(bundle[path]))
+        assert [title for _, title in outline] == _headings(html), path
+        assert outline[0][0] == 0 and all(depth > 0 for depth, _ in outline[1:])
+
+
+def test_gap_report_bookmarks_every_control(bundle: dict[str, bytes], loaded: Loaded) -> None:
+    outline = _outline(_reader(bundle[f"{NIST}.pdf"]))
+    controls = [c.id for c in loaded.catalogues["nist-ai-rmf"].controls]
+    assert len(controls) == 72
+    missing = [c for c in controls if not any(t == c or t.startswith(f"{c} ") for _, t in outline)]
+    assert missing == [], f"{len(missing)} controls have no bookmark"
+
+
+# --- PDF/A-3b and the evidence attachment ---------------------------------------------------
+
+
+def test_every_pdf_is_pdfa_3b_with_the_evidence_attached(bundle: dict[str, bytes]) -> None:
+    evidence = bundle["evidence.json"]
+    for path in _pdfs(bundle):
+        content = bundle[path]
+        reader = _reader(content)
+        assert content.startswith(b"%PDF-1.7\n")
+        xmp = _xmp(reader)
+        ns = "{http://www.aiim.org/pdfa/ns/id/}"
+        ident = [
+            d
+            for d in xmp.iter("{http://www.w3.org/1999/02/22-rdf-syntax-ns#}Description")
+            if d.get(f"{ns}part")
+        ]
+        assert [(d.get(f"{ns}part"), d.get(f"{ns}conformance")) for d in ident] == [("3", "B")]
+        assert reader.attachments == {"evidence.json": [evidence]}
+        root = reader.trailer["/Root"]
+        (spec,) = [ref.get_object() for ref in root["/AF"]]
+        assert spec["/AFRelationship"] == "/Data" and spec["/UF"] == "evidence.json"
+        assert spec["/Desc"] == "The evidence snapshot this document was rendered from"
+        stream = spec["/EF"]["/F"].get_object()
+        assert stream["/Subtype"] == "/application/json"
+        assert stream["/Params"]["/CreationDate"] == stream["/Params"]["/ModDate"] == PDF_DATE
+        (intent,) = root["/OutputIntents"]
+        assert intent.get_object()["/S"] == "/GTS_PDFA1"
+        assert len(reader.trailer["/ID"]) == 2
+
+
+def test_pdfs_are_identical_in_parallel_and_in_sequence(
+    bundle: dict[str, bytes], loaded: Loaded
+) -> None:
+    ev = make_snapshot()
+    assessment = assess(ev, loaded.catalogues, loaded.mapping, as_of=AS_OF)
+    files = render_release(ev, assessment, loaded.catalogues, pdf=True, pdf_workers=1)
+    assert {f.path: f.content for f in files} == bundle
+
+
+def test_identical_input_gives_identical_bytes() -> None:
+    job = PdfJob(html=SAMPLE, attachments=(PdfAttachment("evidence.json", b'{"a": 1}\n'),))
+    assert render_pdf(job) == render_pdf(job)
+    other = PdfJob(html=SAMPLE, attachments=(PdfAttachment("evidence.json", b'{"a": 2}\n'),))
+    assert render_pdf(other).content != render_pdf(job).content
+
+
+def test_one_document_renders_in_this_process(monkeypatch: pytest.MonkeyPatch) -> None:
+    def no_pool(*args: object, **kwargs: object) -> None:
+        raise AssertionError("started worker processes for one document")
+
+    monkeypatch.setattr(pdf_module, "ProcessPoolExecutor", no_pool)
+    job = PdfJob(html="<p>one</p>")
+    assert render_pdfs([job], workers=8) == [render_pdf(job)]
+    assert len(render_pdfs([job, job], workers=1)) == 2
+
+
+def test_weasyprint_logging_is_restored() -> None:
+    logger = logging.getLogger("weasyprint")
+    handlers, propagate = list(logger.handlers), logger.propagate
+    result = render_pdf(PdfJob(html='<img src="file:///etc/passwd">'))
+    assert any("file:///etc/passwd" in line for line in result.log)
+    assert logger.handlers == handlers and logger.propagate == propagate
+
+
+# --- long content -----------------------------------------------------------------------------
+
+
+@pytest.mark.slow
+def test_long_cells_break_across_lines_and_pages_without_losing_content() -> None:
+    alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
+    token = "".join(alphabet[(i * 7919 + i // 62) % 62] for i in range(5000))
+    evidence = [
+        f"runs:/{i:032x} metric slice/region/r{i}/accuracy step {i} = 0.{i:04d}" for i in range(400)
+    ]
+    css = (templates_dir() / "riskcards.css").read_text()
+    cells = "<br>".join(f"<code>{e}</code>" for e in evidence)
+    html = (
+        f'<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>Long cells</title>'
+        f"<style>{css}</style></head><body><h1>Long cells</h1><table><thead><tr>"
+        "<th>Control</th><th>Title</th><th>Status</th><th>Evidence</th></tr></thead><tbody>"
+        f"<tr><th scope='row'>TOKEN-1</th><td>{token}</td><td></td><td></td></tr>"
+        f"<tr><th scope='row'>TOKEN-2</th><td></td><td></td><td><code>{token}</code></td></tr>"
+        f"<tr><th scope='row'>LIST-1</th><td></td><td></td><td>{cells}</td></tr>"
+        "</tbody></table><p>END-OF-DOCUMENT</p></body></html>"
+    )
+    result = render_pdf(PdfJob(html=html))
+    assert result.log == ()
+    pages = _reader(result.content).pages
+    assert len(pages) > 3
+    # Drop the running header and footer and the repeated table header, and join what the
+    # pages show. (Each long cell's neighbours are empty: their text would be drawn, and
+    # extracted, between the parts of a cell that breaks across pages.)
+    margins = re.compile(r"Long cells|riskcards|Page \d+ of \d+|Control Title Status Evidence|\s+")
+    body = "".join(margins.sub("", page.extract_text()) for page in pages)
+    assert body.count(token) == 2
+    positions = [body.find(re.sub(r"\s+", "", e)) for e in evidence]
+    assert -1 not in positions and positions == sorted(positions)
+    assert body.endswith("END-OF-DOCUMENT")
