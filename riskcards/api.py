@@ -90,6 +90,10 @@ class Options:
     pdf: bool | None = None
     config: Path | None = None
     strict: bool = False
+    deadline_seconds: float = 60.0
+    history: bool = False
+    fetch_tables: bool = True
+    max_table_bytes: int = 5 * 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -195,7 +199,14 @@ def _evidence(options: Options) -> tuple[EvidenceSnapshot, datetime]:
     assert options.target is not None
     from riskcards.sources.mlflow_source import collect, resolve_tracking_uri
 
-    evidence = collect(options.target, resolve_tracking_uri(options.tracking_uri))
+    evidence = collect(
+        options.target,
+        resolve_tracking_uri(options.tracking_uri),
+        history=options.history,
+        fetch_tables=options.fetch_tables,
+        max_table_bytes=options.max_table_bytes,
+        deadline_seconds=options.deadline_seconds,
+    )
     return evidence, _as_of(options.as_of, None)
 
 
@@ -313,7 +324,11 @@ def demo(
 
 
 def collect_evidence(
-    target: str | None, tracking_uri: str | None, out: Path, config: Path | None = None
+    target: str | None,
+    tracking_uri: str | None,
+    out: Path,
+    config: Path | None = None,
+    options: Options | None = None,
 ) -> EvidenceSnapshot:
     """Collect the evidence snapshot for a target and write it as JSON (atomically)."""
     project = read_project(find_project(config))
@@ -323,7 +338,11 @@ def collect_evidence(
     parse_target(target)
     if out.is_dir():
         raise UsageError(f"--out {out} is a folder; give a file name such as evidence.json")
-    options = Options(target=target, tracking_uri=tracking_uri or project.config.tracking_uri)
+    options = replace(
+        options or Options(),
+        target=target,
+        tracking_uri=tracking_uri or project.config.tracking_uri,
+    )
     snapshot, _ = _evidence(options)
     write_file_atomically(out, (snapshot.model_dump_json(indent=2) + "\n").encode())
     return snapshot

@@ -129,6 +129,36 @@ def _render_options(fn: F) -> F:
     return fn
 
 
+def _with(options: list[Any]) -> Callable[[F], F]:
+    def apply(fn: F) -> F:
+        for option in reversed(options):
+            fn = option(fn)
+        return fn
+
+    return apply
+
+
+_collect_options = [
+    click.option(
+        "--deadline",
+        "deadline_seconds",
+        type=click.FloatRange(min=1),
+        default=60.0,
+        show_default=True,
+        help="Overall time limit in seconds for reading MLflow, retries included.",
+    ),
+    click.option("--history", is_flag=True, help="Collect every metric's full history."),
+    click.option("--no-tables", "no_tables", is_flag=True, help="Do not fetch evaluation tables."),
+    click.option(
+        "--max-table-bytes",
+        type=click.IntRange(min=0),
+        default=5 * 1024 * 1024,
+        show_default=True,
+        help="Tables larger than this are recorded as too large, not loaded.",
+    ),
+]
+
+
 def _source_options(fn: F) -> F:
     options = [
         click.argument("target", required=False),
@@ -144,6 +174,7 @@ def _source_options(fn: F) -> F:
             type=click.Path(dir_okay=False, path_type=Path),
             help="Use a saved evidence snapshot (evidence.json) instead of MLflow.",
         ),
+        *_collect_options,
     ]
     for option in reversed(options):
         fn = option(fn)
@@ -154,6 +185,8 @@ def _options(params: dict[str, Any]) -> Any:
     from riskcards import api
 
     no_pdf = params.pop("no_pdf", None)
+    if "no_tables" in params:
+        params["fetch_tables"] = not params.pop("no_tables")
     params["frameworks"] = tuple(params.get("frameworks") or ())
     params["frameworks_dirs"] = tuple(params.get("frameworks_dirs") or ())
     return api.Options(pdf=None if no_pdf is None else not no_pdf, **params)
@@ -242,11 +275,15 @@ def check(junit: Path | None, **params: Any) -> None:
     type=click.Path(dir_okay=False, path_type=Path),
     help="Project file (default: ./riskcards.yaml when present).",
 )
-def evidence(target: str | None, tracking_uri: str | None, out: Path, config: Path | None) -> None:
+@_with(_collect_options)
+def evidence(
+    target: str | None, tracking_uri: str | None, out: Path, config: Path | None, **params: Any
+) -> None:
     """Collect the evidence for TARGET from MLflow into a snapshot, for offline releases."""
     from riskcards import api
 
-    snapshot = _run(lambda: api.collect_evidence(target, tracking_uri, out, config))
+    options = _options(params)
+    snapshot = _run(lambda: api.collect_evidence(target, tracking_uri, out, config, options))
     run = snapshot.run
     click.echo(
         f"{snapshot.target.display}: {len(run.metrics)} metrics, {len(run.params)} params, "
