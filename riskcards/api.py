@@ -18,6 +18,7 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
+from riskcards.analyse import Analysis, analyse
 from riskcards.assess import assess
 from riskcards.bundle import (
     build_manifest,
@@ -113,6 +114,7 @@ class Prepared:
 class Assessed:
     prepared: Prepared
     evidence: EvidenceSnapshot
+    analysis: Analysis
     assessment: Assessment
 
 
@@ -214,6 +216,7 @@ def assess_release(options: Options) -> Assessed:
     """Load and validate, collect (or read the snapshot), assess: no output written."""
     prepared = prepare(options)
     evidence, when = _evidence(prepared.options)
+    analysis = analyse(evidence, prepared.project.config.analytics)
     loaded = prepared.loaded
     assessment = assess(
         evidence,
@@ -224,8 +227,9 @@ def assess_release(options: Options) -> Assessed:
         crosswalks=loaded.crosswalks,
         decisions=prepared.decisions,
         strict=prepared.options.strict,
+        measures=analysis.measures,
     )
-    return Assessed(prepared=prepared, evidence=evidence, assessment=assessment)
+    return Assessed(prepared=prepared, evidence=evidence, analysis=analysis, assessment=assessment)
 
 
 def release(options: Options, out: Path) -> ReleaseResult:
@@ -240,6 +244,7 @@ def release(options: Options, out: Path) -> ReleaseResult:
         pdf=bool(prepared.options.pdf),
         templates=prepared.options.templates,
         sidecars=prepared.sidecars,
+        analysis=done.analysis,
     )
     evidence_bytes = next(f.content for f in files if f.path == EVIDENCE)
     manifest = build_manifest(

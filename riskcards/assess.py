@@ -21,6 +21,7 @@ from riskcards.models.assessment import (
     Decision,
     EvidenceRef,
     FrameworkAssessment,
+    Measure,
     OverrideNote,
 )
 from riskcards.models.catalogue import Catalogue, Crosswalk
@@ -82,11 +83,76 @@ def _samples(check: MetricThreshold, ev: EvidenceSnapshot) -> tuple[float | None
     return (metric.value if metric is not None else None), f"metric {key}"
 
 
-def _metric_threshold(check: MetricThreshold, ev: EvidenceSnapshot, as_of: datetime) -> CheckResult:
+def _recomputed(check: MetricThreshold, ev: EvidenceSnapshot, measure: Measure) -> CheckResult:
+    """Judge a check on the number riskcards recomputed; the logged one is cited beside it."""
+    expected = f"{measure.key} {check.op} {fmt_number(check.threshold)}"
+    refs = [
+        EvidenceRef(
+            kind="recomputed",
+            locator=f"runs:/{ev.run.run_id}/{measure.table} "
+            f"({measure.rows} rows): {measure.detail}",
+            value=fmt_number(measure.value),
+            digest=measure.sha256,
+        )
+    ]
+    logged = next(
+        (m for k in (check.metric, *check.aliases) if (m := ev.run.metric(k)) is not None), None
+    )
+    agreement = ""
+    if logged is not None:
+        refs.append(
+            EvidenceRef(
+                kind="metric",
+                locator=f"runs:/{ev.run.run_id} metric {logged.key} (step {logged.step})",
+                value=fmt_number(logged.value),
+            )
+        )
+        agreement = f" (logged {logged.key} = {fmt_number(logged.value)})"
+    observed = f"recomputed {measure.key} = {fmt_number(measure.value)}{agreement}"
+    found = {"expected": expected, "observed": observed, "evidence": tuple(refs)}
+    if _OPS[check.op](measure.value, check.threshold):
+        return _result(
+            check,
+            CheckStatus.PASS,
+            f"{observed} meets {check.op} {fmt_number(check.threshold)}",
+            **found,
+        )
+    return _result(
+        check,
+        CheckStatus.FAIL,
+        f"{observed} {_NEGATED[check.op]} {fmt_number(check.threshold)} "
+        f"(required {check.op} {fmt_number(check.threshold)})",
+        **found,
+    )
+
+
+def _metric_threshold(
+    check: MetricThreshold, ev: EvidenceSnapshot, as_of: datetime, measures: Mapping[str, Measure]
+) -> CheckResult:
+    if check.recomputed and check.recomputed in measures:
+        measure = measures[check.recomputed]
+        if check.min_samples is not None and measure.rows < check.min_samples:
+            return _result(
+                check,
+                CheckStatus.NOT_EVIDENCED,
+                f"{measure.key} was recomputed from {measure.rows} rows, fewer than the "
+                f"{check.min_samples} required: not judged",
+                expected=f"{measure.key}",
+            )
+        return _recomputed(check, ev, measure)
     keys = (check.metric, *check.aliases)
     expected = f"{check.metric} {check.op} {fmt_number(check.threshold)}"
     metric = next((m for k in keys if (m := ev.run.metric(k)) is not None), None)
     if metric is None:
+        if check.recomputed:
+            return _result(
+                check,
+                CheckStatus.NOT_EVIDENCED,
+                f"no metric {' or '.join(repr(k) for k in keys)} was logged in run "
+                f"{ev.run.run_id}, and "
+                f"{check.recomputed} could not be recomputed: no logged table allows it",
+                expected=expected,
+            )
         return _result(
             check,
             CheckStatus.NOT_EVIDENCED,
@@ -302,15 +368,21 @@ def _model_registered(check: ModelRegistered, ev: EvidenceSnapshot) -> CheckResu
     )
 
 
-def evaluate_check(check: Check, evidence: EvidenceSnapshot, as_of: datetime) -> CheckResult:
-    """Evaluate one check against the evidence, as of a time (for freshness)."""
+def evaluate_check(
+    check: Check,
+    evidence: EvidenceSnapshot,
+    as_of: datetime,
+    measures: Mapping[str, Measure] | None = None,
+) -> CheckResult:
+    """Evaluate one check against the evidence, as of a time (for freshness), preferring the
+    measures riskcards recomputed from logged tables where the check names one."""
     if not isinstance(check, MetricThreshold | ModelRegistered):
         logged = evidence.run.end_time or evidence.run.start_time
         if stale := _stale(check.max_age_days, logged, as_of):
             return _result(check, CheckStatus.NOT_EVIDENCED, f"run {evidence.run.run_id} {stale}")
     match check:
         case MetricThreshold():
-            return _metric_threshold(check, evidence, as_of)
+            return _metric_threshold(check, evidence, as_of, measures or {})
         case DatasetLogged():
             return _dataset_logged(check, evidence)
         case TextPresent():
@@ -607,6 +679,7 @@ def assess(
     crosswalks: Sequence[Crosswalk] = (),
     decisions: Decisions | None = None,
     strict: bool = False,
+    measures: Mapping[str, Measure] | None = None,
 ) -> Assessment:
     """Evaluate every check and attestation once, then aggregate per control per framework."""
     decisions = decisions or Decisions()
@@ -614,7 +687,7 @@ def assess(
     results = {}
     default_owner = decisions.owners.get("default") or evidence.run.tags.get("owner")
     for check in mapping.checks:
-        result = evaluate_check(check, evidence, as_of)
+        result = evaluate_check(check, evidence, as_of, measures)
         update: dict[str, object] = {"owner": decisions.owners.get(check.id, default_owner)}
         if check.id in override_notes:
             update["override"] = override_notes[check.id]

@@ -760,6 +760,8 @@ def _log_datasets(store: Path, demo: TrainedDemo) -> None:
         frame.to_csv(path, index=False)
         dataset = from_pandas(frame, source=str(path), name=name, targets=TARGET)
         mlflow.log_input(dataset, context=context)
+        # the rows themselves, so riskcards can recompute drift, leakage and data quality
+        mlflow.log_table(frame, f"data/{context}.json")
 
 
 def _log_evaluation(demo: TrainedDemo) -> None:
@@ -853,6 +855,12 @@ schema_version: 1
 target: models:/credit-risk@champion
 frameworks: [nist-ai-rmf, iso-iec-42001]
 attestations_dir: attestations
+analytics:
+  attributes: [sex, age_band]
+  reference_table: data/training.json
+  current_table: data/evaluation.json
+  sample_label: default
+  categorical: [sex, age_band]
 model_card: model-card.yaml
 dataset_sheets:
   credit-train: datasheets/credit-train.yaml

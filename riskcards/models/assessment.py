@@ -26,6 +26,17 @@ class ControlStatus(StrEnum):
     WAIVED = "waived"
 
 
+class Measure(Frozen):
+    """A number riskcards recomputed from a logged table, with what it takes to recompute it."""
+
+    key: str
+    value: float
+    table: str
+    sha256: str | None
+    rows: int
+    detail: str
+
+
 class EvidenceRef(Frozen):
     """One piece of evidence behind a result, precise enough to re-check by hand."""
 

@@ -44,6 +44,11 @@ class MetricThreshold(_CheckBase):
     samples_key: Identifier | None = Field(
         default=None, description="where the sample size is: a metric key or 'param:<key>'"
     )
+    recomputed: Identifier | None = Field(
+        default=None,
+        description="a measure riskcards recomputes from logged tables (e.g. calibration.ece); "
+        "when available it is used instead of the logged metric",
+    )
 
     @model_validator(mode="after")
     def _finite_threshold(self) -> MetricThreshold:

@@ -118,6 +118,34 @@ class DatasetSheetSidecar(Frozen):
     updates: Text | None = None
 
 
+class AnalyticsSettings(Frozen):
+    """Which logged tables riskcards recomputes measurements from, and which columns play which
+    part. Without ``predictions``, every loaded table with the label and score columns is used.
+    The defaults are the column names ``mlflow.models.evaluate`` and the demo use."""
+
+    label: Identifier = "label"
+    score: Identifier = "score"
+    prediction: Identifier = "prediction"
+    attributes: tuple[Identifier, ...] = Field(
+        default=(), description="sensitive attributes to slice by"
+    )
+    perturbed_score: Identifier | None = "adversarial_score"
+    perturbed_prediction: Identifier | None = None
+    predictions: tuple[Identifier, ...] = ()
+    reference_table: Identifier | None = Field(
+        default=None, description="training sample (artifact path)"
+    )
+    current_table: Identifier | None = Field(
+        default=None, description="evaluation sample (artifact path)"
+    )
+    sample_label: Identifier | None = Field(
+        default="label", description="label column of the samples"
+    )
+    categorical: tuple[Identifier, ...] = ()
+    n_bins: int = Field(default=10, ge=2, le=1000)
+    min_slice_size: int = Field(default=30, ge=1)
+
+
 class ProjectConfig(Frozen):
     schema_version: Literal[1]
     target: Text | None = None
@@ -138,6 +166,7 @@ class ProjectConfig(Frozen):
         default_factory=dict,
         description="check id -> who remediates its gaps ('default' for all others)",
     )
+    analytics: AnalyticsSettings = AnalyticsSettings()
     model_card: Text | None = Field(default=None, description="path of the model-card sidecar YAML")
     dataset_sheets: dict[Identifier, Text] = Field(
         default_factory=dict, description="dataset name -> path of its datasheet sidecar YAML"

@@ -15,6 +15,8 @@ from datetime import datetime
 
 from pydantic import Field
 
+from riskcards.analyse import Analysis
+from riskcards.analytics.results import AnalysisFailure
 from riskcards.assess import fmt_number
 from riskcards.models.assessment import (
     Assessment,
@@ -28,6 +30,7 @@ from riskcards.models.base import Frozen
 from riskcards.models.catalogue import Catalogue
 from riskcards.models.evidence import DatasetInput, EvidenceSnapshot, MetricValue
 from riskcards.models.project import DatasetSheetSidecar, ModelCardSidecar
+from riskcards.render import charts
 
 
 class DocumentMeta(Frozen):
@@ -87,6 +90,25 @@ class Prose(Frozen):
     source: str | None = None
 
 
+class Chart(Frozen):
+    """An inline SVG drawn by riskcards.render.charts (labels escaped there; safe to embed)."""
+
+    title: str
+    svg: str
+    caption: str
+
+
+class MeasureRow(Frozen):
+    """A number riskcards recomputed from a logged table, with how to recompute it."""
+
+    key: str
+    value: str
+    table: str
+    sha256: str | None
+    rows: int
+    detail: str
+
+
 class ModelCard(Frozen):
     """The sections of Mitchell et al., "Model Cards for Model Reporting" (2019)."""
 
@@ -115,6 +137,14 @@ class ModelCard(Frozen):
     provenance: tuple[Row, ...]
     params: tuple[Row, ...]
     tags: tuple[Row, ...]
+    charts: tuple[Chart, ...] = Field(default=(), description="reliability, slices, drift")
+    recomputed: tuple[MeasureRow, ...] = Field(
+        default=(), description="measures riskcards recomputed from the logged tables"
+    )
+    analysis_failures: tuple[str, ...] = Field(
+        default=(), description="tables that could not be analysed, and why"
+    )
+    coverage_charts: tuple[Chart, ...] = Field(default=(), description="one per framework")
 
 
 class SchemaColumn(Frozen):
@@ -139,6 +169,12 @@ class DatasetSheet(Frozen):
         description="the Datasheets-for-Datasets questions: (section, rows)"
     )
     sidecar: str | None = Field(default=None, description="the sidecar file that answered, if any")
+    quality: tuple[Row, ...] = Field(
+        default=(), description="recomputed data quality: balance, missing, duplicates, PII"
+    )
+    quality_source: str | None = Field(
+        default=None, description="the table the quality facts come from"
+    )
 
 
 class ControlView(Frozen):
@@ -287,7 +323,10 @@ def _prose(
 
 
 def build_model_card(
-    ev: EvidenceSnapshot, assessment: Assessment, sidecar: ModelCardSidecar | None = None
+    ev: EvidenceSnapshot,
+    assessment: Assessment,
+    sidecar: ModelCardSidecar | None = None,
+    analysis: Analysis | None = None,
 ) -> ModelCard:
     run, mv = ev.run, ev.model_version
     slices: dict[str, dict[str, dict[str, str]]] = {}
@@ -403,7 +442,160 @@ def build_model_card(
         provenance=provenance,
         params=tuple(Row(label=k, value=v) for k, v in run.params.items()),
         tags=tuple(Row(label=k, value=v) for k, v in run.tags.items()),
+        charts=analysis_charts(analysis) if analysis else (),
+        recomputed=tuple(
+            MeasureRow(
+                key=m.key,
+                value=fmt_number(m.value),
+                table=m.table,
+                sha256=m.sha256,
+                rows=m.rows,
+                detail=m.detail,
+            )
+            for _, m in sorted((analysis.measures if analysis else {}).items())
+        ),
+        analysis_failures=tuple(
+            f"{f.table}{f' column {f.column}' if f.column else ''}: {f.measurement}: {f.message}"
+            for f in (analysis.failures if analysis else ())
+        ),
+        coverage_charts=tuple(
+            Chart(
+                title=f"Coverage: {fw.catalogue_title}",
+                svg=str(
+                    charts.coverage_bar(
+                        fw.counts, title=f"{fw.catalogue_title}: controls by status"
+                    )
+                ),
+                caption=f"{len(fw.controls)} controls by status",
+            )
+            for fw in assessment.frameworks
+        ),
     )
+
+
+def _maybe(value: float | None) -> str:
+    return fmt_number(value) if value is not None else "not defined"
+
+
+def analysis_charts(analysis: Analysis) -> tuple[Chart, ...]:
+    """Reliability diagram, selection rate per slice, and drift per feature, as inline SVG."""
+    found: list[Chart] = []
+    for p in analysis.predictions[:1]:
+        c = p.calibration
+        if c is not None and not isinstance(c, AnalysisFailure):
+            bins = [charts.ReliabilityBin(**b.model_dump()) for b in c.equal_width.bins]
+            found.append(
+                Chart(
+                    title="Reliability diagram",
+                    svg=str(charts.reliability_diagram(bins)),
+                    caption="Observed positive rate against mean predicted score in "
+                    f"{len(bins)} equal-width "
+                    f"bins; recomputed from {c.source.table} ({c.rows} rows). ECE "
+                    f"{fmt_number(c.equal_width.expected_calibration_error)}.",
+                )
+            )
+        s = p.slices
+        if s is not None and not isinstance(s, AnalysisFailure):
+            for a in s.attributes:
+                bars = [
+                    charts.SliceBar(
+                        label=m.value or "",
+                        value=m.selection_rate.value,
+                        low=m.selection_rate.low,
+                        high=m.selection_rate.high,
+                        count=m.n,
+                        note="too small to judge" if m.too_small else None,
+                    )
+                    for m in a.slices
+                ]
+                found.append(
+                    Chart(
+                        title=f"Selection rate by {a.attribute}",
+                        svg=str(
+                            charts.slice_bars(
+                                bars,
+                                metric="selection rate",
+                                title=f"Selection rate by {a.attribute}",
+                                reference=s.overall.selection_rate.value,
+                            )
+                        ),
+                        caption="Share of rows predicted positive per "
+                        f"{a.attribute} value, with "
+                        f"Wilson 95% intervals; demographic parity difference "
+                        f"{_maybe(a.demographic_parity_difference)}.",
+                    )
+                )
+    d = analysis.datasets
+    if d is not None and not isinstance(d.drift, AnalysisFailure) and d.drift.features:
+        drift = [
+            charts.DriftBar(feature=f.feature, psi=f.population_stability_index)
+            for f in d.drift.features
+        ]
+        found.append(
+            Chart(
+                title="Drift per feature",
+                svg=str(charts.drift_bars(drift)),
+                caption="Population stability index of each feature, "
+                f"{d.drift.current.table} against {d.drift.reference.table} (bins fixed on the "
+                "reference); 0.1 and 0.2 are the usual "
+                "moderate and significant lines.",
+            )
+        )
+    return tuple(found)
+
+
+def dataset_quality(
+    analysis: Analysis | None, context: str | None
+) -> tuple[tuple[Row, ...], str | None]:
+    """Recomputed quality facts for the training (reference) or evaluation (current) sample."""
+    d = analysis.datasets if analysis else None
+    if d is None or context not in ("training", "evaluation"):
+        return (), None
+    q = d.reference if context == "training" else d.current
+    rows: list[Row] = []
+    if q.class_balance is not None and not isinstance(q.class_balance, AnalysisFailure):
+        b = q.class_balance
+        counts = ", ".join(f"{k}: {v}" for k, v in sorted(b.counts.items()))
+        rows.append(
+            Row(
+                label=f"Class balance ({b.column})",
+                value=f"{counts}; imbalance ratio {fmt_number(b.imbalance_ratio)}",
+            )
+        )
+    if not isinstance(q.missingness, AnalysisFailure):
+        missing = [f"{c.column}: {c.missing}" for c in q.missingness.columns if c.missing]
+        rows.append(
+            Row(
+                label="Missing values",
+                value=", ".join(missing) if missing else "none in any column",
+            )
+        )
+    if not isinstance(q.duplicates, AnalysisFailure):
+        rows.append(
+            Row(
+                label="Duplicate rows",
+                value=f"{q.duplicates.duplicate_rows} of {q.duplicates.rows}",
+            )
+        )
+    if not isinstance(q.pii, AnalysisFailure):
+        found = ", ".join(
+            f"{f.column}: {f.rows} rows with {f.category.replace('_', ' ')}" for f in q.pii.findings
+        )
+        rows.append(
+            Row(
+                label="Personal data (PII scan)",
+                value=found or f"none found in {len(q.pii.columns_scanned)} text columns",
+            )
+        )
+    if context == "evaluation" and not isinstance(d.leakage, AnalysisFailure):
+        rows.append(
+            Row(
+                label="Leakage from training",
+                value=f"{d.leakage.leaked_rows} of {d.leakage.current_rows} rows also in "
+                f"{d.leakage.reference.table}",
+            )
+        )
+    return tuple(rows), q.source.table + (f" (sha256 {q.source.sha256})" if q.source.sha256 else "")
 
 
 def _columns(schema: str | None) -> tuple[tuple[SchemaColumn, ...], str | None]:
@@ -444,10 +636,14 @@ def _profile(profile: str | None) -> tuple[Row, ...]:
 
 
 def build_dataset_sheet(
-    ds: DatasetInput, sidecar: DatasetSheetSidecar | None = None, sidecar_name: str | None = None
+    ds: DatasetInput,
+    sidecar: DatasetSheetSidecar | None = None,
+    sidecar_name: str | None = None,
+    analysis: Analysis | None = None,
 ) -> DatasetSheet:
     columns, raw = _columns(ds.dataset_schema)
     tags = ds.tags
+    quality, quality_source = dataset_quality(analysis, ds.context)
 
     def answer(field: str, *tag_keys: str) -> str | None:
         value: str | None = getattr(sidecar, field, None) if sidecar is not None else None
@@ -542,6 +738,8 @@ def build_dataset_sheet(
         tags=tuple(Row(label=k, value=v) for k, v in sorted(ds.tags.items())),
         sections=sections,
         sidecar=sidecar_name,
+        quality=quality,
+        quality_source=quality_source,
     )
 
 
