@@ -11,6 +11,7 @@ import math
 import operator
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import datetime, timedelta
+from typing import Any
 
 from riskcards.models.assessment import (
     Assessment,
@@ -83,6 +84,21 @@ def _samples(check: MetricThreshold, ev: EvidenceSnapshot) -> tuple[float | None
     return (metric.value if metric is not None else None), f"metric {key}"
 
 
+def _compare(
+    check: MetricThreshold, value: float, observed: str, found: dict[str, Any]
+) -> CheckResult:
+    """Pass or fail a finite value against the check's threshold, saying why in words."""
+    limit = fmt_number(check.threshold)
+    if _OPS[check.op](value, check.threshold):
+        return _result(check, CheckStatus.PASS, f"{observed} meets {check.op} {limit}", **found)
+    return _result(
+        check,
+        CheckStatus.FAIL,
+        f"{observed} {_NEGATED[check.op]} {limit} (required {check.op} {limit})",
+        **found,
+    )
+
+
 def _recomputed(check: MetricThreshold, ev: EvidenceSnapshot, measure: Measure) -> CheckResult:
     """Judge a check on the number riskcards recomputed; the logged one is cited beside it."""
     expected = f"{measure.key} {check.op} {fmt_number(check.threshold)}"
@@ -110,20 +126,7 @@ def _recomputed(check: MetricThreshold, ev: EvidenceSnapshot, measure: Measure) 
         agreement = f" (logged {logged.key} = {fmt_number(logged.value)})"
     observed = f"recomputed {measure.key} = {fmt_number(measure.value)}{agreement}"
     found = {"expected": expected, "observed": observed, "evidence": tuple(refs)}
-    if _OPS[check.op](measure.value, check.threshold):
-        return _result(
-            check,
-            CheckStatus.PASS,
-            f"{observed} meets {check.op} {fmt_number(check.threshold)}",
-            **found,
-        )
-    return _result(
-        check,
-        CheckStatus.FAIL,
-        f"{observed} {_NEGATED[check.op]} {fmt_number(check.threshold)} "
-        f"(required {check.op} {fmt_number(check.threshold)})",
-        **found,
-    )
+    return _compare(check, measure.value, observed, found)
 
 
 def _metric_threshold(
@@ -201,20 +204,7 @@ def _metric_threshold(
                 f"{check.min_samples} required: not judged",
                 **found,
             )
-    if _OPS[check.op](metric.value, check.threshold):
-        return _result(
-            check,
-            CheckStatus.PASS,
-            f"{observed} meets {check.op} {fmt_number(check.threshold)}",
-            **found,
-        )
-    return _result(
-        check,
-        CheckStatus.FAIL,
-        f"{observed} {_NEGATED[check.op]} {fmt_number(check.threshold)} (required {check.op} "
-        f"{fmt_number(check.threshold)})",
-        **found,
-    )
+    return _compare(check, metric.value, observed, found)
 
 
 def _stale(max_age_days: int | None, logged: datetime | None, as_of: datetime) -> str | None:

@@ -129,6 +129,7 @@ def project_decisions(
                     ("frameworks", i), f"unknown framework {fw!r}" + did_you_mean(fw, catalogues)
                 )
             )
+
     def canonical(field: str, items: tuple[D, ...]) -> tuple[D, ...]:
         """The declarations with canonical control ids; unknown ones become issues."""
         assert doc is not None

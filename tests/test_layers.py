@@ -27,7 +27,16 @@ LAYERS: dict[str, set[str]] = {
     "demo": {"errors"},
     "analyse": {"errors", "models", "analytics"},
     "assess": {"errors", "models"},
-    "render": {"errors", "models", "resources", "assess", "analyse", "analytics", "bundle", "version"},
+    "render": {
+        "errors",
+        "models",
+        "resources",
+        "assess",
+        "analyse",
+        "analytics",
+        "bundle",
+        "version",
+    },
     "bundle": {"errors", "models", "version"},
     "api": {
         "errors",

@@ -209,9 +209,18 @@ def test_unreachable_server_through_the_cli_respects_the_deadline(tmp_path: Path
     with socket.socket() as s:  # bound, never accepting: connections are refused
         s.bind(("127.0.0.1", port))
     started = time.monotonic()
-    done = riskcards("release", "models:/credit-risk@champion", "--tracking-uri",
-                     f"http://user:s3cret@127.0.0.1:{port}", "--deadline", "5",
-                     "--out", str(tmp_path / "b"), cwd=tmp_path, timeout=120)
+    done = riskcards(
+        "release",
+        "models:/credit-risk@champion",
+        "--tracking-uri",
+        f"http://user:s3cret@127.0.0.1:{port}",
+        "--deadline",
+        "5",
+        "--out",
+        str(tmp_path / "b"),
+        cwd=tmp_path,
+        timeout=120,
+    )
     elapsed = time.monotonic() - started
     assert done.returncode == 3, done.stderr
     assert "s3cret" not in done.stderr and "Traceback" not in done.stderr

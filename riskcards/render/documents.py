@@ -25,6 +25,7 @@ from riskcards.models.assessment import (
     ControlResult,
     ControlStatus,
     FrameworkAssessment,
+    Measure,
 )
 from riskcards.models.base import Frozen
 from riskcards.models.catalogue import Catalogue
@@ -98,17 +99,6 @@ class Chart(Frozen):
     caption: str
 
 
-class MeasureRow(Frozen):
-    """A number riskcards recomputed from a logged table, with how to recompute it."""
-
-    key: str
-    value: str
-    table: str
-    sha256: str | None
-    rows: int
-    detail: str
-
-
 class ModelCard(Frozen):
     """The sections of Mitchell et al., "Model Cards for Model Reporting" (2019)."""
 
@@ -138,7 +128,7 @@ class ModelCard(Frozen):
     params: tuple[Row, ...]
     tags: tuple[Row, ...]
     charts: tuple[Chart, ...] = Field(default=(), description="reliability, slices, drift")
-    recomputed: tuple[MeasureRow, ...] = Field(
+    recomputed: tuple[Measure, ...] = Field(
         default=(), description="measures riskcards recomputed from the logged tables"
     )
     analysis_failures: tuple[str, ...] = Field(
@@ -443,17 +433,7 @@ def build_model_card(
         params=tuple(Row(label=k, value=v) for k, v in run.params.items()),
         tags=tuple(Row(label=k, value=v) for k, v in run.tags.items()),
         charts=analysis_charts(analysis) if analysis else (),
-        recomputed=tuple(
-            MeasureRow(
-                key=m.key,
-                value=fmt_number(m.value),
-                table=m.table,
-                sha256=m.sha256,
-                rows=m.rows,
-                detail=m.detail,
-            )
-            for _, m in sorted((analysis.measures if analysis else {}).items())
-        ),
+        recomputed=tuple(m for _, m in sorted((analysis.measures if analysis else {}).items())),
         analysis_failures=tuple(
             f"{f.table}{f' column {f.column}' if f.column else ''}: {f.measurement}: {f.message}"
             for f in (analysis.failures if analysis else ())

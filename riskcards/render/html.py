@@ -24,6 +24,7 @@ from jinja2 import (
 )
 from markupsafe import Markup, escape
 
+from riskcards.assess import fmt_number
 from riskcards.resources import templates_dir
 
 NOT_PROVIDED = "Not provided"
@@ -77,6 +78,7 @@ def _environment(user_dir: str | None) -> Environment:
         keep_trailing_newline=True,
     )
     env.filters["np"] = _or_not_provided
+    env.filters["num"] = fmt_number
     env.filters["md"] = md_escape
     env.filters["paragraphs"] = _paragraphs
     env.globals["NOT_PROVIDED"] = NOT_PROVIDED

@@ -7,26 +7,17 @@ import subprocess
 import sys
 from pathlib import Path
 
+from tests.test_layers import _imports
+
 PACKAGE = Path(__file__).resolve().parents[2] / "riskcards" / "analytics"
 ALLOWED = {"numpy", "pydantic"} | set(sys.stdlib_module_names)
 ALLOWED_RISKCARDS = ("riskcards.errors", "riskcards.models", "riskcards.analytics")
 
 
-def _imports(tree: ast.AST) -> list[tuple[str, int]]:
-    found: list[tuple[str, int]] = []
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Import):
-            found += [(alias.name, node.lineno) for alias in node.names]
-        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
-            found.append((node.module, node.lineno))
-    return found
-
-
 def test_imports_stay_in_the_layer() -> None:
     problems = []
     for path in sorted(PACKAGE.glob("*.py")):
-        tree = ast.parse(path.read_text(), str(path))
-        for module, line in _imports(tree):
+        for module, line in _imports(path):
             top = module.split(".")[0]
             if top == "riskcards":
                 if not module.startswith(ALLOWED_RISKCARDS):
@@ -42,11 +33,9 @@ def test_imports_stay_in_the_layer() -> None:
 def test_pyarrow_is_imported_lazily() -> None:
     tree = ast.parse((PACKAGE / "tables.py").read_text())
     top_level = [
-        m
-        for node in tree.body
-        if isinstance(node, ast.Import | ast.ImportFrom)
-        for m, _ in _imports(node)
+        alias.name for node in tree.body if isinstance(node, ast.Import) for alias in node.names
     ]
+    top_level += [node.module or "" for node in tree.body if isinstance(node, ast.ImportFrom)]
     assert not any(m.startswith("pyarrow") for m in top_level)
 
 

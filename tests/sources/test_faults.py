@@ -52,7 +52,9 @@ def test_access_refused_fails_fast_and_names_no_credential(
     assert f"refused access (HTTP {status})" in message and caught.value.exit_code == 3
     out, err = capfd.readouterr()
     assert _secrets_in(message + caplog.text + out + err) == []
-    print(f"access denied reported after {elapsed:.2f}s")  # timing is bench/'s job; the count proves no retry
+    print(
+        f"access denied reported after {elapsed:.2f}s"
+    )  # timing is bench/'s job; the count proves no retry
     assert list(tmp_path.iterdir()) == []
 
 
@@ -79,7 +81,9 @@ def test_a_slow_server_is_given_up_on_inside_the_deadline() -> None:
         elapsed = time.monotonic() - started
     assert "is too slow: no answer within 1s per request" in str(caught.value)
     assert len(server.requests) >= 2
-    print(f"gave up after {elapsed:.1f}s, deadline {deadline}s + one request {request_timeout(deadline)}s")
+    print(
+        f"gave up after {elapsed:.1f}s, deadline {deadline}s + one request {request_timeout(deadline)}s"
+    )
 
 
 def test_a_dead_server_is_retried_then_reported() -> None:
