@@ -34,6 +34,7 @@ from riskcards.models.mapping import (
     EvidenceMapping,
     MetricThreshold,
     ModelRegistered,
+    SignaturePresent,
     TextPresent,
 )
 from riskcards.models.project import AttestationRecord, Decisions, ThresholdOverride
@@ -358,6 +359,32 @@ def _model_registered(check: ModelRegistered, ev: EvidenceSnapshot) -> CheckResu
     )
 
 
+def _signature_present(check: SignaturePresent, ev: EvidenceSnapshot) -> CheckResult:
+    model = ev.model
+    expected = "a model logged with a signature"
+    if model is None or model.signature is None or not model.signature.inputs:
+        where = (
+            f"the logged model {model.uri}" if model else "no logged model was found for the target"
+        )
+        return _result(
+            check, CheckStatus.NOT_EVIDENCED, f"no input signature: {where}", expected=expected
+        )
+    ref = EvidenceRef(
+        kind="model",
+        locator=f"{model.uri} signature (MLmodel)",
+        value=model.signature.inputs[:300],
+        digest=model.mlmodel_sha256,
+    )
+    return _result(
+        check,
+        CheckStatus.PASS,
+        f"{model.uri} was logged with an input signature",
+        expected=expected,
+        observed=model.uri,
+        evidence=(ref,),
+    )
+
+
 def evaluate_check(
     check: Check,
     evidence: EvidenceSnapshot,
@@ -366,7 +393,7 @@ def evaluate_check(
 ) -> CheckResult:
     """Evaluate one check against the evidence, as of a time (for freshness), preferring the
     measures riskcards recomputed from logged tables where the check names one."""
-    if not isinstance(check, MetricThreshold | ModelRegistered):
+    if not isinstance(check, MetricThreshold | ModelRegistered | SignaturePresent):
         logged = evidence.run.end_time or evidence.run.start_time
         if stale := _stale(check.max_age_days, logged, as_of):
             return _result(check, CheckStatus.NOT_EVIDENCED, f"run {evidence.run.run_id} {stale}")
@@ -379,6 +406,8 @@ def evaluate_check(
             return _text_present(check, evidence)
         case ArtifactPresent():
             return _artifact_present(check, evidence)
+        case SignaturePresent():
+            return _signature_present(check, evidence)
         case ModelRegistered():
             return _model_registered(check, evidence)
     raise AssertionError(f"unhandled check kind {check.kind}")  # pragma: no cover

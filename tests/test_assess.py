@@ -159,3 +159,18 @@ def test_assess_covers_every_nist_subcategory_and_is_deterministic(loaded: Loade
     assert by_id["MEASURE 2.3"].status is ControlStatus.PARTIAL  # AUC passes, latency missing
     assert by_id["MEASURE 2.3"].groups == ("MEASURE", "MEASURE 2")
     assert a.as_of == AS_OF
+
+
+def test_signature_present() -> None:
+    from riskcards.models.evidence import LoggedModelEvidence, ModelSignature
+
+    check = _check(kind="signature_present")
+    bare = make_snapshot()
+    assert evaluate_check(check, bare, AS_OF).status is CheckStatus.NOT_EVIDENCED  # type: ignore[arg-type]
+    model = LoggedModelEvidence(uri="models:/m-abc", model_id="m-abc",
+                                signature=ModelSignature(inputs='[{"type": "double", "name": "income"}]'),
+                                mlmodel_sha256="ab" * 32)
+    signed = bare.model_copy(update={"logged_models": (model,), "model_version": None})
+    result = evaluate_check(check, signed, AS_OF)  # type: ignore[arg-type]
+    assert result.status is CheckStatus.PASS
+    assert result.evidence[0].digest == "ab" * 32

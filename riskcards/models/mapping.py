@@ -96,6 +96,12 @@ class ArtifactPresent(_CheckBase):
     pattern: Identifier
 
 
+class SignaturePresent(_CheckBase):
+    """The model behind the target was logged with a signature (its input schema)."""
+
+    kind: Literal["signature_present"]
+
+
 class ModelRegistered(_CheckBase):
     """The target is a registered model version (versioned, with a registry record)."""
 
@@ -103,7 +109,12 @@ class ModelRegistered(_CheckBase):
 
 
 Check = Annotated[
-    MetricThreshold | DatasetLogged | TextPresent | ArtifactPresent | ModelRegistered,
+    MetricThreshold
+    | DatasetLogged
+    | TextPresent
+    | ArtifactPresent
+    | ModelRegistered
+    | SignaturePresent,
     Field(discriminator="kind"),
 ]
 
