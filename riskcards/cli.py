@@ -69,6 +69,17 @@ _frameworks_dir_option = click.option(
 )
 
 
+def _with(options: list[Any]) -> Callable[[F], F]:
+    """A decorator applying click options in the order they are listed."""
+
+    def apply(fn: F) -> F:
+        for option in reversed(options):
+            fn = option(fn)
+        return fn
+
+    return apply
+
+
 def _assessment_options(fn: F) -> F:
     """Options shared by release, check and demo; each becomes a field of api.Options."""
     options = [
@@ -104,9 +115,7 @@ def _assessment_options(fn: F) -> F:
             help="Required controls that are not assessed, and invalid evidence, block.",
         ),
     ]
-    for option in reversed(options):
-        fn = option(fn)
-    return fn
+    return _with(options)(fn)
 
 
 def _render_options(fn: F) -> F:
@@ -124,18 +133,7 @@ def _render_options(fn: F) -> F:
             help="Folder of templates that override the built-in ones.",
         ),
     ]
-    for option in reversed(options):
-        fn = option(fn)
-    return fn
-
-
-def _with(options: list[Any]) -> Callable[[F], F]:
-    def apply(fn: F) -> F:
-        for option in reversed(options):
-            fn = option(fn)
-        return fn
-
-    return apply
+    return _with(options)(fn)
 
 
 _collect_options = [
@@ -176,9 +174,7 @@ def _source_options(fn: F) -> F:
         ),
         *_collect_options,
     ]
-    for option in reversed(options):
-        fn = option(fn)
-    return fn
+    return _with(options)(fn)
 
 
 def _options(params: dict[str, Any]) -> Any:

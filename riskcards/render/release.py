@@ -65,6 +65,11 @@ def render_release(
     html_docs: list[BundleFile] = []
     model = evidence.target.display
 
+    def page(template: str, title: str, kind: str, **view: object) -> bytes:
+        """One document rendered with its view and the shared metadata."""
+        meta = _meta(title, kind, evidence, assessment)
+        return render_template(template, templates, meta=meta, **view).encode()
+
     sidecars = sidecars or Sidecars()
     card = build_model_card(evidence, assessment, sidecars.model_card, analysis)
     html_docs.append(
@@ -72,12 +77,7 @@ def render_release(
             path=MODEL_CARD,
             kind="model-card",
             format="html",
-            content=render_template(
-                "model_card.html.j2",
-                templates,
-                card=card,
-                meta=_meta(f"Model card: {model}", "Model card", evidence, assessment),
-            ).encode(),
+            content=page("model_card.html.j2", f"Model card: {model}", "Model card", card=card),
         )
     )
     for ds in evidence.run.datasets:
@@ -93,12 +93,12 @@ def render_release(
                 kind="dataset-sheet",
                 format="html",
                 dataset=ds.name,
-                content=render_template(
+                content=page(
                     "dataset_sheet.html.j2",
-                    templates,
+                    f"Dataset sheet: {ds.name}",
+                    "Dataset sheet",
                     sheet=sheet,
-                    meta=_meta(f"Dataset sheet: {ds.name}", "Dataset sheet", evidence, assessment),
-                ).encode(),
+                ),
             )
         )
     reports = []
@@ -111,14 +111,12 @@ def render_release(
                 kind="gap-report",
                 format="html",
                 framework=fw.catalogue_id,
-                content=render_template(
+                content=page(
                     "gap_report.html.j2",
-                    templates,
+                    f"Gap report: {fw.catalogue_title}",
+                    "Gap report",
                     report=report,
-                    meta=_meta(
-                        f"Gap report: {fw.catalogue_title}", "Gap report", evidence, assessment
-                    ),
-                ).encode(),
+                ),
             )
         )
     files = list(html_docs)
@@ -170,12 +168,9 @@ def render_release(
             path=SUMMARY,
             kind="summary",
             format="md",
-            content=render_template(
-                "summary.md.j2",
-                templates,
-                summary=summary,
-                meta=_meta(f"Release summary: {model}", "Release summary", evidence, assessment),
-            ).encode(),
+            content=page(
+                "summary.md.j2", f"Release summary: {model}", "Release summary", summary=summary
+            ),
         )
     )
     return files
