@@ -48,8 +48,8 @@ test: system-deps $(VENV)/.test-installed
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 lint: $(VENV)/.test-installed
-	$(BIN)/ruff check riskcards tests bench
-	$(BIN)/ruff format --check riskcards tests bench
+	$(BIN)/ruff check riskcards tests bench scripts
+	$(BIN)/ruff format --check riskcards tests bench scripts
 	$(BIN)/mypy riskcards
 
 bench: $(VENV)/.test-installed

@@ -52,7 +52,7 @@ import numpy as np  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from riskcards.analytics import measure_calibration, measure_drift, measure_slices  # noqa: E402
+from riskcards.analyse.kernels import measure_calibration, measure_drift, measure_slices  # noqa: E402
 
 N = 10_000_000
 BASELINE_N = 1_000_000

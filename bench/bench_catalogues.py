@@ -15,9 +15,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 
 def main() -> None:
-    from riskcards.catalogues import load_library, yaml_files
+    from riskcards.load.catalogues import load_library, yaml_files
+    from riskcards.load.safe_yaml import load_yaml
     from riskcards.resources import frameworks_dir
-    from riskcards.yamlio import load_yaml
 
     files = yaml_files(frameworks_dir())
     size = sum(p.stat().st_size for p in files)
@@ -38,7 +38,7 @@ def main() -> None:
     for _ in range(3):
         start = time.perf_counter()
         subprocess.run(
-            [sys.executable, "-c", "from riskcards.catalogues import load_library; load_library()"],
+            [sys.executable, "-c", "import riskcards.load.catalogues as c; c.load_library()"],
             check=True,
             cwd=Path(__file__).resolve().parents[1],
         )

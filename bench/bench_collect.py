@@ -165,8 +165,8 @@ def main() -> None:
     import mlflow
     from mlflow import MlflowClient
 
-    from riskcards.sources import mlflow_source
-    from riskcards.sources.mlflow_source import collect
+    from riskcards.collect.mlflow import source as mlflow_source
+    from riskcards.collect.mlflow.source import collect
 
     with tempfile.TemporaryDirectory(prefix="riskcards-bench-") as tmp:
         root = Path(tmp)

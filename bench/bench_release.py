@@ -15,7 +15,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from riskcards.assess import assess
-from riskcards.catalogues import load_inputs
+from riskcards.load.catalogues import load_frameworks
 from riskcards.render.release import render_release
 from tests.conftest import AS_OF, make_snapshot
 
@@ -30,7 +30,7 @@ def timed(fn: Callable[[], object], repeats: int = 5) -> tuple[float, object]:
 
 
 def main() -> None:
-    t_load, loaded = timed(load_inputs)
+    t_load, loaded = timed(load_frameworks)
     ev = make_snapshot()
     t_assess, assessment = timed(lambda: assess(ev, loaded.catalogues, loaded.mapping, as_of=AS_OF))  # type: ignore[union-attr]
     t_html, _ = timed(lambda: render_release(ev, assessment, loaded.catalogues, pdf=False))  # type: ignore[union-attr,arg-type]

@@ -29,7 +29,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from riskcards.assess import assess
-from riskcards.catalogues import load_inputs
+from riskcards.load.catalogues import load_frameworks
 from riskcards.render.release import EVIDENCE, render_release
 from tests.conftest import AS_OF, make_snapshot
 
@@ -91,7 +91,7 @@ def main() -> None:
 
     from riskcards.render.pdf import PdfAttachment, html_to_pdf
 
-    loaded = load_inputs()
+    loaded = load_frameworks()
     ev = make_snapshot()
     assessment = assess(ev, loaded.catalogues, loaded.mapping, as_of=AS_OF)
 

@@ -1,12 +1,15 @@
-"""The library entry points the CLI calls (layer: api). One call, one job.
+"""The library entry points (layer: api). One call, one job; the CLI is a thin shell over them.
 
-    release(options, out)   load -> collect (or read a snapshot) -> assess -> render -> bundle
-    check(options)          load -> collect -> assess: the CI gate, no documents
-    collect_evidence(...)   collect only: the evidence snapshot as JSON
-    demo(out, options)      log the demo model to a fresh local store, then release it
+    inputs = load_inputs(LoadOptions(config=...))  the target-independent inputs, read once
+    release(inputs, out, target, options)          collect, analyse, assess, render, bundle
+    check(inputs, target, options, junit)          collect, analyse, assess: the CI gate
+    collect_evidence(config, target, out, options) collect only: the snapshot as JSON
+    demo(out, load, options)                       log the demo model, then release it
 
-Options come from the command line, then the project file (``riskcards.yaml``), then the
-defaults; everything is validated before any evidence is read or anything is written.
+Any number of targets can be released against one :class:`~riskcards.load.Inputs` (a fleet
+reads its catalogues once). Options come from the call, then the project file
+(``riskcards.yaml``), then the defaults; everything is validated before any evidence is read,
+and nothing is written before everything has been rendered.
 """
 
 from __future__ import annotations
@@ -16,10 +19,8 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
-from pydantic import ValidationError
-
-from riskcards.analyse import Analysis, analyse
-from riskcards.assess import assess
+from riskcards.analyse import analyse
+from riskcards.assess import assess, checks_for_control, describe_check
 from riskcards.bundle import (
     build_manifest,
     check_destination,
@@ -27,70 +28,60 @@ from riskcards.bundle import (
     write_bundle,
     write_file_atomically,
 )
-from riskcards.catalogues import (
+from riskcards.collect import CollectOptions, Source, TargetSpec, resolve
+from riskcards.collect.snapshot import snapshot_target
+from riskcards.errors import UsageError
+from riskcards.load import Inputs, load_project
+from riskcards.load import load_inputs as _load_inputs
+from riskcards.load.catalogues import (
     Library,
-    Loaded,
-    crosswalk_coverage,
+    default_mapping_path,
     find_control,
-    load_inputs,
     load_library,
+    load_mapping,
     validate_files,
 )
-from riskcards.errors import ConfigError, Issue, UsageError
+from riskcards.load.crosswalks import crosswalk_coverage
+from riskcards.load.project import Project
+from riskcards.load.safe_yaml import did_you_mean
+from riskcards.models.analysis import Analysis
 from riskcards.models.assessment import Assessment
 from riskcards.models.bundle import InputFile, Manifest
 from riskcards.models.catalogue import Catalogue
 from riskcards.models.evidence import EvidenceSnapshot
-from riskcards.models.project import Decisions, Sidecars
-from riskcards.project import (
-    Project,
-    find_project,
-    project_decisions,
-    project_sidecars,
-    read_project,
-)
+from riskcards.models.mapping import Check
+from riskcards.render import EVIDENCE, default_formats, main_document, render
+from riskcards.render.formats import selected
 from riskcards.render.junit import junit_xml
-from riskcards.render.release import EVIDENCE, MODEL_CARD, render_release
-from riskcards.targets import parse_target
-from riskcards.yamlio import did_you_mean, format_path
 
-__all__ = ["crosswalk_coverage", "find_control", "validate_files"]  # re-exported for the CLI
-
-
-def frameworks_library(extra_dirs: Sequence[Path] = ()) -> Library:
-    """Every catalogue and crosswalk: built in, plus the organisation's folders."""
-    return load_library(extra_dirs)
-
-
-def frameworks_dirs(config: Path | None, extra: Sequence[Path] = ()) -> tuple[Path, ...]:
-    """The organisation folders named by the project file, then those given explicitly."""
-    return (*read_project(find_project(config)).frameworks_dirs, *extra)
-
-
-def catalogue(library: Library, catalogue_id: str) -> Catalogue:
-    """One catalogue of the library, or a usage error with near matches."""
-    if catalogue_id not in library.catalogues:
-        raise UsageError(
-            f"unknown framework {catalogue_id!r}" + did_you_mean(catalogue_id, library.catalogues)
-        )
-    return library.catalogues[catalogue_id]
+__all__ = [  # re-exported for the CLI
+    "crosswalk_coverage",
+    "find_control",
+    "validate_files",
+]
 
 
 @dataclass(frozen=True)
-class Options:
-    """What the user asked for; None means "from the project file, else the default"."""
+class LoadOptions:
+    """Where the target-independent inputs are; None means "from the project file"."""
 
-    target: str | None = None
-    tracking_uri: str | None = None
-    evidence_file: Path | None = None
-    as_of: datetime | None = None
+    config: Path | None = None
     mapping: Path | None = None
     frameworks: tuple[str, ...] = ()
     frameworks_dirs: tuple[Path, ...] = ()
     templates: Path | None = None
-    pdf: bool | None = None
-    config: Path | None = None
+
+
+@dataclass(frozen=True)
+class ReleaseOptions:
+    """How to release one target: where its evidence is, as of when, and what to write."""
+
+    tracking_uri: str | None = None
+    evidence_file: Path | None = None
+    as_of: datetime | None = None
     strict: bool = False
+    formats: tuple[str, ...] = ()
+    pdf: bool | None = None
     deadline_seconds: float = 60.0
     history: bool = False
     fetch_tables: bool = True
@@ -98,21 +89,10 @@ class Options:
 
 
 @dataclass(frozen=True)
-class Prepared:
-    """Every static input, validated, and the options resolved against the project file."""
-
-    options: Options
-    project: Project
-    loaded: Loaded
-    decisions: Decisions
-    sidecars: Sidecars
-    inputs: tuple[InputFile, ...]
-    frameworks: tuple[str, ...] | None
-
-
-@dataclass(frozen=True)
 class Assessed:
-    prepared: Prepared
+    """One target assessed against the inputs: what a release renders and a check reports."""
+
+    inputs: Inputs
     evidence: EvidenceSnapshot
     analysis: Analysis
     assessment: Assessment
@@ -126,144 +106,6 @@ class ReleaseResult:
     assessment: Assessment
 
 
-def load_snapshot(path: Path) -> EvidenceSnapshot:
-    """Read an evidence snapshot written by riskcards (``evidence.json``)."""
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise ConfigError(f"cannot read evidence snapshot {path}: {exc.strerror}") from None
-    try:
-        return EvidenceSnapshot.model_validate_json(data)
-    except ValidationError as exc:
-        issues = [
-            Issue(str(path), None, None, format_path(e["loc"]), e["msg"]) for e in exc.errors()
-        ]
-        raise ConfigError(f"{path} is not a valid riskcards evidence snapshot", issues) from None
-
-
-def _as_of(explicit: datetime | None, snapshot_time: datetime | None) -> datetime:
-    when = explicit or snapshot_time or datetime.now(UTC)
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=UTC)
-    return when.astimezone(UTC).replace(microsecond=0)
-
-
-def prepare(options: Options) -> Prepared:
-    """Resolve options against the project file and validate every static input."""
-    project = read_project(find_project(options.config))
-    cfg = project.config
-    options = replace(
-        options,
-        target=options.target or (cfg.target if options.evidence_file is None else None),
-        tracking_uri=options.tracking_uri or cfg.tracking_uri,
-        mapping=options.mapping or project.resolve(cfg.mapping),
-        frameworks=options.frameworks or tuple(cfg.frameworks or ()),
-        frameworks_dirs=(*project.frameworks_dirs, *options.frameworks_dirs),
-        templates=options.templates or project.resolve(cfg.templates),
-        pdf=cfg.outputs.pdf if options.pdf is None else options.pdf,
-    )
-    if options.evidence_file is None:
-        if not options.target:
-            raise UsageError(
-                "give a TARGET (runs:/..., models:/...), a target in riskcards.yaml, "
-                "or --evidence FILE"
-            )
-        parse_target(options.target)  # a malformed target is reported before anything else is read
-    loaded = load_inputs(mapping_path=options.mapping, extra_dirs=options.frameworks_dirs)
-    for fw in options.frameworks:
-        if fw not in loaded.catalogues:
-            raise UsageError(
-                f"unknown framework {fw!r}"
-                + did_you_mean(fw, loaded.catalogues)
-                + f" (known: {', '.join(sorted(loaded.catalogues))})"
-            )
-    decisions, project_inputs = project_decisions(project, loaded.catalogues, loaded.mapping)
-    sidecars, sidecar_inputs = project_sidecars(project)
-    return Prepared(
-        options=options,
-        project=project,
-        loaded=loaded,
-        decisions=decisions,
-        sidecars=sidecars,
-        inputs=(*loaded.inputs, *project_inputs, *sidecar_inputs),
-        frameworks=options.frameworks or None,
-    )
-
-
-def _evidence(options: Options) -> tuple[EvidenceSnapshot, datetime]:
-    if options.evidence_file is not None:
-        evidence = load_snapshot(options.evidence_file)
-        if options.target and options.target.strip() != evidence.target.uri:
-            raise UsageError(
-                f"target {options.target!r} differs from the snapshot's {evidence.target.uri!r}"
-            )
-        return evidence, _as_of(options.as_of, evidence.provenance.collected_at)
-    assert options.target is not None
-    from riskcards.sources.mlflow_source import collect, resolve_tracking_uri
-
-    evidence = collect(
-        options.target,
-        resolve_tracking_uri(options.tracking_uri),
-        history=options.history,
-        fetch_tables=options.fetch_tables,
-        max_table_bytes=options.max_table_bytes,
-        deadline_seconds=options.deadline_seconds,
-    )
-    return evidence, _as_of(options.as_of, None)
-
-
-def assess_release(options: Options) -> Assessed:
-    """Load and validate, collect (or read the snapshot), assess: no output written."""
-    prepared = prepare(options)
-    evidence, when = _evidence(prepared.options)
-    analysis = analyse(evidence, prepared.project.config.analytics)
-    loaded = prepared.loaded
-    assessment = assess(
-        evidence,
-        loaded.catalogues,
-        loaded.mapping,
-        as_of=when,
-        frameworks=prepared.frameworks,
-        crosswalks=loaded.crosswalks,
-        decisions=prepared.decisions,
-        strict=prepared.options.strict,
-        measures=analysis.measures,
-    )
-    return Assessed(prepared=prepared, evidence=evidence, analysis=analysis, assessment=assessment)
-
-
-def release(options: Options, out: Path) -> ReleaseResult:
-    """Release a model version: every document, written atomically into ``out``."""
-    check_destination(out)
-    done = assess_release(options)
-    prepared, evidence, assessment = done.prepared, done.evidence, done.assessment
-    files = render_release(
-        evidence,
-        assessment,
-        prepared.loaded.catalogues,
-        pdf=bool(prepared.options.pdf),
-        templates=prepared.options.templates,
-        sidecars=prepared.sidecars,
-        analysis=done.analysis,
-    )
-    evidence_bytes = next(f.content for f in files if f.path == EVIDENCE)
-    manifest = build_manifest(
-        files,
-        target=evidence.target.uri,
-        model=evidence.target.display,
-        as_of=assessment.as_of,
-        main=MODEL_CARD,
-        inputs=(
-            *prepared.inputs,
-            InputFile(role="evidence", name=EVIDENCE, sha256=sha256_bytes(evidence_bytes)),
-        ),
-    )
-    written = write_bundle(out, files, manifest)
-    return ReleaseResult(
-        out=written, main=written / MODEL_CARD, manifest=manifest, assessment=assessment
-    )
-
-
 @dataclass(frozen=True)
 class CheckOutcome:
     assessment: Assessment
@@ -275,9 +117,190 @@ class CheckOutcome:
         return bool(self.assessment.blocking)
 
 
-def check(options: Options, junit: Path | None = None) -> CheckOutcome:
+# --- inputs -------------------------------------------------------------------------------
+
+
+def load_inputs(options: LoadOptions = LoadOptions()) -> Inputs:
+    """Read and validate everything that does not depend on the target, once."""
+    return _load_inputs(
+        options.config,
+        mapping=options.mapping,
+        frameworks=options.frameworks,
+        frameworks_dirs=options.frameworks_dirs,
+        templates=options.templates,
+    )
+
+
+def frameworks_library(extra_dirs: Sequence[Path] = ()) -> Library:
+    """Every catalogue and crosswalk: built in, plus the organisation's folders."""
+    return load_library(extra_dirs)
+
+
+def frameworks_dirs(config: Path | None, extra: Sequence[Path] = ()) -> tuple[Path, ...]:
+    """The organisation folders named by the project file, then those given explicitly."""
+    return (*load_project(config).frameworks_dirs, *extra)
+
+
+def catalogue(library: Library, catalogue_id: str) -> Catalogue:
+    """One catalogue of the library, or a usage error with near matches."""
+    if catalogue_id not in library.catalogues:
+        raise UsageError(
+            f"unknown framework {catalogue_id!r}" + did_you_mean(catalogue_id, library.catalogues)
+        )
+    return library.catalogues[catalogue_id]
+
+
+def control_checks(
+    library: Library, catalogue_id: str, control_id: str, config: Path | None = None
+) -> tuple[str, list[tuple[Check, str]]]:
+    """The checks of the evidence mapping (the project file's, else the built-in one) that
+    evidence a control, each with what it requires in words: (mapping id, checks)."""
+    project = load_project(config)
+    path = project.resolve(project.config.mapping) or default_mapping_path()
+    mapping = load_mapping(path, library.catalogues)
+    found = checks_for_control(mapping, catalogue_id, control_id)
+    return mapping.id, [(c, describe_check(c)) for c in found]
+
+
+# --- one target ---------------------------------------------------------------------------
+
+
+def resolve_target(
+    inputs: Inputs, target: str | None, options: ReleaseOptions
+) -> tuple[Source, TargetSpec]:
+    """The evidence source and the parsed target: the one place a target is parsed.
+
+    ``--evidence FILE`` is the snapshot source (``evidence:FILE``); otherwise the explicit
+    target, else the project file's.
+    """
+    if options.evidence_file is not None:
+        return resolve(snapshot_target(options.evidence_file))
+    uri = target or inputs.project.config.target
+    if not uri:
+        raise UsageError(
+            "give a TARGET (runs:/..., models:/...), a target in riskcards.yaml, or --evidence FILE"
+        )
+    return resolve(uri)
+
+
+def _collect_options(project: Project, options: ReleaseOptions) -> CollectOptions:
+    """How to collect: the options, with the project file's tracking URI as the default."""
+    return CollectOptions(
+        tracking_uri=options.tracking_uri or project.config.tracking_uri,
+        history=options.history,
+        fetch_tables=options.fetch_tables,
+        max_table_bytes=options.max_table_bytes,
+        deadline_seconds=options.deadline_seconds,
+    )
+
+
+def collect(
+    inputs: Inputs, target: str | None = None, options: ReleaseOptions = ReleaseOptions()
+) -> EvidenceSnapshot:
+    """The evidence snapshot for a target, from the source its scheme names."""
+    source, spec = resolve_target(inputs, target, options)
+    collect_options = _collect_options(inputs.project, options)
+    collect_options.check()
+    evidence = source.collect(spec, collect_options)
+    if options.evidence_file is not None and target and target.strip() != evidence.target.uri:
+        raise UsageError(f"target {target!r} differs from the snapshot's {evidence.target.uri!r}")
+    return evidence
+
+
+def as_of(explicit: datetime | None, evidence: EvidenceSnapshot) -> datetime:
+    """The assessment time: the explicit one, else when the evidence was collected (UTC)."""
+    when = explicit or evidence.provenance.collected_at or datetime.now(UTC)
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return when.astimezone(UTC).replace(microsecond=0)
+
+
+def assess_evidence(
+    inputs: Inputs, evidence: EvidenceSnapshot, options: ReleaseOptions = ReleaseOptions()
+) -> Assessed:
+    """Analyse and assess one snapshot against the inputs (pure: no I/O)."""
+    analysis = analyse(evidence, inputs.analytics)
+    assessment = assess(
+        evidence,
+        inputs.catalogues,
+        inputs.mapping,
+        as_of=as_of(options.as_of, evidence),
+        frameworks=inputs.frameworks,
+        crosswalks=inputs.crosswalks,
+        decisions=inputs.decisions,
+        strict=options.strict,
+        measures=analysis.measures,
+    )
+    return Assessed(inputs=inputs, evidence=evidence, analysis=analysis, assessment=assessment)
+
+
+def assess_target(
+    inputs: Inputs, target: str | None = None, options: ReleaseOptions = ReleaseOptions()
+) -> Assessed:
+    """Collect (or read the snapshot), analyse and assess: no output written."""
+    return assess_evidence(inputs, collect(inputs, target, options), options)
+
+
+def output_formats(inputs: Inputs, options: ReleaseOptions) -> tuple[str, ...]:
+    """The formats to write: ``--format`` (repeatable), else the default set; without PDF
+    when ``--no-pdf`` is given, or when the project file says ``outputs: {pdf: false}`` and
+    no format was named."""
+    if options.formats:
+        chosen = options.formats
+        pdf = options.pdf is not False
+    else:
+        chosen = default_formats()
+        pdf = inputs.project.config.outputs.pdf if options.pdf is None else options.pdf
+    names = tuple(f for f in dict.fromkeys(chosen) if pdf or f != "pdf")
+    selected(names)  # an unknown name is a usage error before any evidence is read
+    return names
+
+
+def release(
+    inputs: Inputs,
+    out: Path,
+    target: str | None = None,
+    options: ReleaseOptions = ReleaseOptions(),
+) -> ReleaseResult:
+    """Release one target: every document, written atomically into ``out``."""
+    check_destination(out)
+    formats = output_formats(inputs, options)
+    done = assess_target(inputs, target, options)
+    evidence, assessment = done.evidence, done.assessment
+    files = render(
+        evidence,
+        assessment,
+        inputs.catalogues,
+        formats=formats,
+        templates=inputs.templates,
+        sidecars=inputs.sidecars,
+        analysis=done.analysis,
+    )
+    evidence_bytes = next(f.content for f in files if f.path == EVIDENCE)
+    main = main_document(files)
+    manifest = build_manifest(
+        files,
+        target=evidence.target.uri,
+        model=evidence.target.display,
+        as_of=assessment.as_of,
+        main=main,
+        inputs=(
+            *inputs.files,
+            InputFile(role="evidence", name=EVIDENCE, sha256=sha256_bytes(evidence_bytes)),
+        ),
+    )
+    written = write_bundle(out, files, manifest)
+    return ReleaseResult(out=written, main=written / main, manifest=manifest, assessment=assessment)
+
+
+def check(
+    inputs: Inputs,
+    target: str | None = None,
+    options: ReleaseOptions = ReleaseOptions(),
+    junit: Path | None = None,
+) -> CheckOutcome:
     """The CI gate: the same assessment as a release, without documents."""
-    done = assess_release(options)
+    done = assess_target(inputs, target, options)
     if junit is not None:
         try:
             junit.parent.mkdir(parents=True, exist_ok=True)
@@ -287,8 +310,32 @@ def check(options: Options, junit: Path | None = None) -> CheckOutcome:
     return CheckOutcome(
         assessment=done.assessment,
         target=done.evidence.target.uri,
-        assessment_gate_severities=done.prepared.decisions.gate.blocking_severities,
+        assessment_gate_severities=inputs.decisions.gate.blocking_severities,
     )
+
+
+def collect_evidence(
+    config: Path | None, target: str | None, out: Path, options: ReleaseOptions
+) -> EvidenceSnapshot:
+    """Collect the evidence snapshot for a target and write it as JSON (atomically).
+
+    Only the project file is read (for its target and tracking URI), not the catalogues.
+    """
+    project = load_project(config)
+    target = target or project.config.target
+    if not target:
+        raise UsageError("give a TARGET (runs:/..., models:/...) or a target in riskcards.yaml")
+    source, spec = resolve(target)
+    if out.is_dir():
+        raise UsageError(f"--out {out} is a folder; give a file name such as evidence.json")
+    collect_options = _collect_options(project, options)
+    collect_options.check()
+    snapshot = source.collect(spec, collect_options)
+    write_file_atomically(out, (snapshot.model_dump_json(indent=2) + "\n").encode())
+    return snapshot
+
+
+# --- the demo -----------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -299,7 +346,10 @@ class DemoResult(ReleaseResult):
 
 
 def demo(
-    out: Path, options: Options = Options(), progress: Callable[[str], None] = lambda _m: None
+    out: Path,
+    load: LoadOptions = LoadOptions(),
+    options: ReleaseOptions = ReleaseOptions(),
+    progress: Callable[[str], None] = lambda _m: None,
 ) -> DemoResult:
     """Log the demo model into a fresh store under ``out``, then release it into out/bundle.
 
@@ -311,12 +361,12 @@ def demo(
     check_destination(out / "bundle")
     progress(f"training and logging the demo model into {out / 'mlflow'} ...")
     logged = log_demo(out)
-    config = options.config or write_demo_project(out, logged)
+    config = load.config or write_demo_project(out, logged)
+    inputs = load_inputs(replace(load, config=config))
     model_uri = f"models:/{logged.model_name}@{logged.alias}"
     progress(f"releasing {model_uri} ...")
     result = release(
-        replace(options, target=model_uri, tracking_uri=logged.tracking_uri, config=config),
-        out / "bundle",
+        inputs, out / "bundle", model_uri, replace(options, tracking_uri=logged.tracking_uri)
     )
     return DemoResult(
         out=result.out,
@@ -326,28 +376,3 @@ def demo(
         tracking_uri=logged.tracking_uri,
         model_uri=model_uri,
     )
-
-
-def collect_evidence(
-    target: str | None,
-    tracking_uri: str | None,
-    out: Path,
-    config: Path | None = None,
-    options: Options | None = None,
-) -> EvidenceSnapshot:
-    """Collect the evidence snapshot for a target and write it as JSON (atomically)."""
-    project = read_project(find_project(config))
-    target = target or project.config.target
-    if not target:
-        raise UsageError("give a TARGET (runs:/..., models:/...) or a target in riskcards.yaml")
-    parse_target(target)
-    if out.is_dir():
-        raise UsageError(f"--out {out} is a folder; give a file name such as evidence.json")
-    options = replace(
-        options or Options(),
-        target=target,
-        tracking_uri=tracking_uri or project.config.tracking_uri,
-    )
-    snapshot, _ = _evidence(options)
-    write_file_atomically(out, (snapshot.model_dump_json(indent=2) + "\n").encode())
-    return snapshot

@@ -13,27 +13,14 @@ import os
 import shutil
 import tempfile
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path, PurePosixPath
 
 from riskcards import __version__
 from riskcards.errors import OutputError
-from riskcards.models.bundle import DocumentKind, FileFormat, InputFile, Manifest, ManifestFile
+from riskcards.models.bundle import BundleFile, InputFile, Manifest, ManifestFile
 
 MANIFEST = "manifest.json"
-
-
-@dataclass(frozen=True)
-class BundleFile:
-    """One rendered output, still in memory."""
-
-    path: str
-    kind: DocumentKind
-    format: FileFormat
-    content: bytes
-    framework: str | None = None
-    dataset: str | None = None
 
 
 def sha256_bytes(data: bytes) -> str:

@@ -2,31 +2,41 @@
 
 from __future__ import annotations
 
+import math
 from datetime import UTC, datetime
 
 import pytest
 
-from riskcards.catalogues import Loaded, load_inputs
+from riskcards.load.catalogues import Loaded, load_frameworks
 from riskcards.models.evidence import (
     ArtifactInfo,
     DatasetInput,
     EvidenceSnapshot,
+    LoggedModelEvidence,
+    MetricPoint,
     MetricValue,
+    MlflowEvaluation,
+    ModelSignature,
     ModelVersionEvidence,
     Provenance,
     RunEvidence,
+    TableArtifact,
     Target,
 )
 
 AS_OF = datetime(2026, 11, 28, 12, 0, 0, tzinfo=UTC)
 
 
-def pytest_addoption(parser: pytest.Parser) -> None:
-    parser.addoption("--update-golden", action="store_true", help="rewrite golden files")
+def make_snapshot(*, every_field: bool = False, **run_changes: object) -> EvidenceSnapshot:
+    """A realistic snapshot of a registered model version; ``run_changes`` override
+    RunEvidence fields.
 
-
-def make_snapshot(**run_changes: object) -> EvidenceSnapshot:
-    """A snapshot with every field filled; ``run_changes`` override RunEvidence fields."""
+    With ``every_field``, every field of every evidence model also holds something other
+    than its default (an MLflow 3 logged model with its signature, tables, an evaluation,
+    metric histories, a NaN metric and an infinite point, full provenance), for the
+    round-trip tests of :mod:`riskcards.models.evidence`. The default snapshot leaves those
+    out, so the documents rendered from it stay as they are.
+    """
     run = RunEvidence(
         run_id="0123456789abcdef0123456789abcdef",
         run_name="credit-risk-logreg",
@@ -85,8 +95,10 @@ def make_snapshot(**run_changes: object) -> EvidenceSnapshot:
             ArtifactInfo(path="eval/predictions.json", size=1234),
         ),
     )
+    if every_field:
+        run = run.model_copy(update=_every_run_field(run))
     run = run.model_copy(update=run_changes)
-    return EvidenceSnapshot(
+    snapshot = EvidenceSnapshot(
         target=Target(
             uri="models:/credit-risk@champion",
             kind="model_version",
@@ -117,6 +129,148 @@ def make_snapshot(**run_changes: object) -> EvidenceSnapshot:
             collected_at=datetime(2026, 11, 28, 11, 0, tzinfo=UTC),
         ),
     )
+    return snapshot.model_copy(update=_every_snapshot_field(snapshot)) if every_field else snapshot
+
+
+_MODEL_ID = "m-abc"
+
+
+def _every_run_field(run: RunEvidence) -> dict[str, object]:
+    """What :func:`make_snapshot` adds to the run with ``every_field``."""
+    at = datetime(2026, 11, 1, 9, 4, tzinfo=UTC)
+    history = (
+        MetricPoint(value=0.7, step=0, timestamp=at),
+        MetricPoint(value=math.inf, step=1, timestamp=at),
+    )
+    accuracy = MetricValue(
+        key="accuracy_score",
+        value=0.81,
+        step=3,
+        timestamp=at,
+        dataset_name="credit-eval",
+        dataset_digest="e1e2e3e4",
+        history=history,
+    )
+    nan = MetricValue(
+        key="nan_metric",
+        value=math.nan,
+        step=1,
+        timestamp=at,
+        dataset_name="credit-eval",
+        dataset_digest="e1e2e3e4",
+        history=history[:1],
+    )
+    return {
+        "lifecycle_stage": "active",
+        "artifact_uri": f"mlflow-artifacts:/1/{run.run_id}/artifacts",
+        "metrics": (
+            *(accuracy if m.key == accuracy.key else m for m in run.metrics),
+            nan,
+        ),
+        "model_inputs": ("m-base",),
+        "model_outputs": (_MODEL_ID,),
+        "artifacts": (
+            *run.artifacts,
+            ArtifactInfo(path="eval/big.json", size=20_000),
+        ),
+        "tables": (
+            TableArtifact(
+                path="eval/predictions.json",
+                format="json",
+                status="loaded",
+                size=27,
+                sha256="ab" * 32,
+                content='{"columns": [], "data": []}',
+            ),
+            TableArtifact(
+                path="eval/big.json",
+                format="json",
+                status="too_large",
+                size=20_000,
+                detail="20,000 bytes is over the 1,000 bytes cap: not loaded",
+            ),
+        ),
+        "evaluations": (
+            MlflowEvaluation(
+                model_type="classifier",
+                metric_prefix="val_",
+                metrics=("val_example_count",),
+                artifacts=("val_roc_curve_plot.png",),
+                dataset_name="credit-eval",
+                dataset_digest="e1e2e3e4",
+            ),
+        ),
+    }
+
+
+def _every_snapshot_field(snapshot: EvidenceSnapshot) -> dict[str, object]:
+    """What :func:`make_snapshot` adds around the run with ``every_field``."""
+    assert snapshot.model_version is not None
+    accuracy = snapshot.run.metric("accuracy_score")
+    assert accuracy is not None
+    model = LoggedModelEvidence(
+        uri=f"models:/{_MODEL_ID}",
+        model_id=_MODEL_ID,
+        name="model",
+        model_type="classifier",
+        source_run_id=snapshot.run.run_id,
+        status="READY",
+        created=datetime(2026, 11, 1, 9, 5, tzinfo=UTC),
+        artifact_location=f"mlflow-artifacts:/1/models/{_MODEL_ID}/artifacts",
+        tags={"framework": "sklearn"},
+        params={"l2": "0.01"},
+        metrics=(accuracy,),
+        flavors=("python_function", "sklearn"),
+        signature=ModelSignature(
+            inputs='[{"type": "double", "name": "income", "required": true}]',
+            outputs='[{"type": "long", "name": "label", "required": true}]',
+            params='[{"name": "threshold", "type": "double", "default": 0.5}]',
+        ),
+        mlmodel_sha256="cd" * 32,
+        artifacts=(ArtifactInfo(path="MLmodel", size=818),),
+    )
+    version = snapshot.model_version.model_copy(
+        update={
+            "model_id": _MODEL_ID,
+            "user": "bob",
+            # microseconds, so the round trip shows they are kept
+            "last_updated": datetime(2026, 11, 2, 10, 0, 0, 123456, tzinfo=UTC),
+        }
+    )
+    provenance = snapshot.provenance.model_copy(
+        update={
+            "mlflow_server_version": "3.17.2",
+            "duration_seconds": 1.25,
+            "deadline_seconds": 30.0,
+            "history": True,
+            "max_table_bytes": 1000,
+            "queries": {"runs/get": 1, "metrics/get-history": 7},
+            "retries": 2,
+            "counts": {"metrics": len(snapshot.run.metrics)},
+        }
+    )
+    return {
+        "model_version": version,
+        "logged_models": (model,),
+        "warnings": (
+            "metric 'nan_metric' is NaN: kept, flagged as invalid evidence",
+            "table 'eval/big.json': 20,000 bytes is over the 1,000 bytes cap: not loaded",
+        ),
+        "provenance": provenance,
+    }
+
+
+def snapshot_of(name: str, version: str = "1") -> EvidenceSnapshot:
+    """The full snapshot, as the evidence of another registered model version."""
+    snapshot = make_snapshot()
+    target = Target(
+        uri=f"models:/{name}/{version}",
+        kind="model_version",
+        run_id=snapshot.run.run_id,
+        model_name=name,
+        model_version=version,
+    )
+    return snapshot.model_copy(update={"target": target})
 
 
 @pytest.fixture
@@ -126,4 +280,4 @@ def snapshot() -> EvidenceSnapshot:
 
 @pytest.fixture(scope="session")
 def loaded() -> Loaded:
-    return load_inputs()
+    return load_frameworks()

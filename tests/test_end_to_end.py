@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from riskcards.assess import fmt_number
 from riskcards.bundle import verify_bundle
+from riskcards.models.base import fmt_number
 from tests.integration_support import pdf_outline_titles, pdf_text, printed_paths, riskcards
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]

@@ -15,10 +15,9 @@ from pathlib import Path
 
 import pytest
 
+from riskcards.collect.mlflow.source import collect
 from riskcards.errors import SourceUnavailable
-from riskcards.sources.mlflow_source import collect
-from tests.integration_support import free_port, mlflow_server, riskcards
-from tests.sources.support import (
+from tests.collect.mlflow.support import (
     ALIAS,
     EVALUATE_METRICS,
     HISTORY_PAGE,
@@ -31,6 +30,7 @@ from tests.sources.support import (
     log_rich_store,
     mlflow_at,
 )
+from tests.integration_support import free_port, mlflow_server, riskcards
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
 

@@ -49,7 +49,7 @@ class Catalogue(Frozen):
     """One framework's controls, with where they come from and on what terms.
 
     Consistency of IDs (unique, known groups and parents) is checked by the loader, which
-    can point at the line of every problem; see :mod:`riskcards.catalogues`.
+    can point at the line of every problem; see :mod:`riskcards.load.catalogues`.
     """
 
     schema_version: Literal[1]
@@ -63,6 +63,10 @@ class Catalogue(Frozen):
     licence: Text
     attribution: Text | None = None
     control_label: Identifier = Field(default="control", description="e.g. 'subcategory'")
+    statement_of_applicability: bool = Field(
+        default=False,
+        description="render an ISO/IEC 42001-style Statement of Applicability in the gap report",
+    )
     groups: tuple[ControlGroup, ...]
     controls: tuple[Control, ...] = Field(min_length=1)
 

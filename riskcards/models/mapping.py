@@ -1,10 +1,18 @@
-"""Evidence mappings: named checks, each bound to the controls it evidences."""
+"""Evidence mappings: named checks, each bound to the controls it evidences (layer: models).
+
+Each kind of check is a subclass of :class:`Check` with ``kind: Literal["<name>"]``. The
+built-in kinds are listed in :data:`BUILTIN_CHECK_MODELS`; :func:`register_check_model` adds
+another, and :class:`EvidenceMapping` then accepts it: ``EvidenceMapping.checks`` is a
+discriminated union (on ``kind``) over every registered class, rebuilt on each change.
+"""
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Annotated, Any, Literal, TypeVar, get_args, get_origin
 
-from pydantic import Field, model_validator
+from pydantic import ConfigDict, Field, TypeAdapter, ValidationError, model_validator
 
 from riskcards.models.base import Frozen, Identifier, Text
 
@@ -12,7 +20,12 @@ Comparator = Literal[">=", ">", "<=", "<", "=="]
 Severity = Literal["low", "medium", "high", "critical"]
 
 
-class _CheckBase(Frozen):
+class Check(Frozen):
+    """What every check has: an id, words for people, a severity and the controls it evidences.
+
+    A kind of check subclasses this with ``kind: Literal["<name>"]`` and its own fields.
+    """
+
     id: Identifier
     title: Text
     description: Text | None = None
@@ -26,17 +39,52 @@ class _CheckBase(Frozen):
         ge=0,
         description="evidence older than this (at the as-of time) does not count",
     )
+    # each subclass narrows this to its own Literal, the tag of the discriminated union
+    kind: str
 
 
-class MetricThreshold(_CheckBase):
+# The two ways to write a threshold: the shorthand keys, and the comparator each stands for.
+_SHORTHANDS: dict[str, Comparator] = {"at_least": ">=", "at_most": "<="}
+_LONGHAND = ("op", "threshold")
+_FLOAT = TypeAdapter(float)
+
+
+def _threshold_forms(schema: dict[str, Any]) -> None:
+    """JSON Schema: exactly one of ``op`` + ``threshold``, ``at_least`` or ``at_most``."""
+    schema["required"] = [name for name in schema["required"] if name not in _LONGHAND]
+    keys = (*_LONGHAND, *_SHORTHANDS)
+    forms = (_LONGHAND, *((short,) for short in _SHORTHANDS))
+    for key in _SHORTHANDS:
+        # a number; null is only the default, a mapping that writes the key gives a number
+        prop = schema["properties"][key]
+        prop.update(prop.pop("anyOf")[0])
+    schema["oneOf"] = [
+        {"required": list(form), "properties": {k: False for k in keys if k not in form}}
+        for form in forms
+    ]
+
+
+class MetricThreshold(Check):
     """A logged metric compared with a threshold; the first key found among ``metric`` and
-    ``aliases`` is used."""
+    ``aliases`` is used.
+
+    The threshold is written ``at_least: X``, ``at_most: X``, or ``op:`` with ``threshold:``;
+    code reads ``op`` and ``threshold`` whichever form the mapping used.
+    """
+
+    model_config = ConfigDict(json_schema_extra=_threshold_forms)
 
     kind: Literal["metric_threshold"]
     metric: Identifier
     aliases: tuple[Identifier, ...] = ()
     op: Comparator
     threshold: float
+    at_least: float | None = Field(
+        default=None, description="shorthand for op '>=' with this threshold"
+    )
+    at_most: float | None = Field(
+        default=None, description="shorthand for op '<=' with this threshold"
+    )
     context: Identifier | None = Field(
         default=None, description="a dataset of this context must be logged with the run"
     )
@@ -50,6 +98,43 @@ class MetricThreshold(_CheckBase):
         "when available it is used instead of the logged metric",
     )
 
+    @model_validator(mode="before")
+    @classmethod
+    def _one_threshold_form(cls, data: Any) -> Any:
+        """``at_least: X`` becomes ``op: '>='`` with ``threshold: X`` (``at_most``: ``'<='``)."""
+        if not isinstance(data, dict):
+            return data
+        shorthands = [key for key in _SHORTHANDS if key in data]
+        longhand = [key for key in _LONGHAND if key in data]
+        if len(shorthands) > 1:
+            raise ValueError(
+                "at_least and at_most cannot both be given: a check has one threshold "
+                "(write two checks to bound a metric on both sides)"
+            )
+        if shorthands and longhand:
+            raise ValueError(
+                f"both {shorthands[0]} and {'/'.join(longhand)} are given: write the threshold "
+                f"one way, either '{shorthands[0]}: <number>' or 'op:' with 'threshold:'"
+            )
+        if not shorthands and not longhand:
+            if set(data) - set(cls.model_fields):
+                return data  # a misspelt key (at_lest): its own error says more
+            raise ValueError(
+                "no threshold: write 'at_least: <number>', 'at_most: <number>', "
+                "or 'op:' with 'threshold:'"
+            )
+        if not shorthands:
+            return data
+        key = shorthands[0]
+        if data[key] is None:
+            raise ValueError(f"{key} is empty: give it a number")
+        try:
+            threshold = _FLOAT.validate_python(data[key])
+        except ValidationError:
+            # the field itself reports the bad value, at its own position in the file
+            threshold = 0.0
+        return {**data, "op": _SHORTHANDS[key], "threshold": threshold}
+
     @model_validator(mode="after")
     def _finite_threshold(self) -> MetricThreshold:
         if self.threshold != self.threshold or self.threshold in (float("inf"), float("-inf")):
@@ -57,14 +142,14 @@ class MetricThreshold(_CheckBase):
         return self
 
 
-class DatasetLogged(_CheckBase):
+class DatasetLogged(Check):
     """A dataset was logged as a run input with this context (``training``, ...)."""
 
     kind: Literal["dataset_logged"]
     context: Identifier
 
 
-class TextPresent(_CheckBase):
+class TextPresent(Check):
     """A human-written text is documented: the first non-empty of the listed sources.
 
     Sources are written ``tag:<key>``, ``param:<key>``, ``run:description``,
@@ -89,26 +174,26 @@ class TextPresent(_CheckBase):
         return self
 
 
-class ArtifactPresent(_CheckBase):
+class ArtifactPresent(Check):
     """An artifact whose path matches a glob was logged with the run."""
 
     kind: Literal["artifact_present"]
     pattern: Identifier
 
 
-class SignaturePresent(_CheckBase):
+class SignaturePresent(Check):
     """The model behind the target was logged with a signature (its input schema)."""
 
     kind: Literal["signature_present"]
 
 
-class ModelRegistered(_CheckBase):
+class ModelRegistered(Check):
     """The target is a registered model version (versioned, with a registry record)."""
 
     kind: Literal["model_registered"]
 
 
-Check = Annotated[
+AnyCheck = Annotated[
     MetricThreshold
     | DatasetLogged
     | TextPresent
@@ -117,6 +202,8 @@ Check = Annotated[
     | SignaturePresent,
     Field(discriminator="kind"),
 ]
+"""A check of a built-in kind, as written in a mapping. Kinds registered later are accepted
+too: at run time ``EvidenceMapping.checks`` holds a union of every registered class."""
 
 
 class EvidenceMapping(Frozen):
@@ -125,4 +212,77 @@ class EvidenceMapping(Frozen):
     schema_version: Literal[1]
     id: Identifier
     title: Text
-    checks: tuple[Check, ...] = Field(min_length=1)
+    checks: tuple[AnyCheck, ...] = Field(min_length=1)
+
+
+# --- the registry of check models ---------------------------------------------------------
+
+BUILTIN_CHECK_MODELS: tuple[type[Check], ...] = get_args(get_args(AnyCheck)[0])
+_check_models: list[type[Check]] = list(BUILTIN_CHECK_MODELS)
+CheckT = TypeVar("CheckT", bound=Check)
+
+
+def check_models() -> tuple[type[Check], ...]:
+    """Every check class a mapping may use, built-in first, in the order registered."""
+    return tuple(_check_models)
+
+
+def kind_of(model: type[Check]) -> str:
+    """The ``kind`` a check class declares (its ``Literal`` tag)."""
+    if not (isinstance(model, type) and issubclass(model, Check)):
+        raise TypeError(f"{model!r} is not a subclass of riskcards.models.mapping.Check")
+    field = model.model_fields["kind"].annotation
+    tags = get_args(field) if get_origin(field) is Literal else ()
+    if len(tags) != 1 or not isinstance(tags[0], str):
+        raise TypeError(
+            f"{model.__qualname__} must declare its kind as one literal text, "
+            "e.g. kind: Literal['my_kind']"
+        )
+    return tags[0]
+
+
+def register_check_model(model: type[CheckT]) -> type[CheckT]:
+    """Let evidence mappings use ``model``; its ``kind`` must not be taken yet.
+
+    Returns the class, so this also works as a class decorator.
+    """
+    kind = kind_of(model)
+    for known in _check_models:
+        if kind_of(known) == kind:
+            raise ValueError(f"check kind {kind!r} is already registered by {known.__qualname__}")
+    _check_models.append(model)
+    _rebuild()
+    return model
+
+
+def unregister_check_model(model: type[Check]) -> None:
+    """Forget a class registered with :func:`register_check_model`; built-ins stay."""
+    if model in BUILTIN_CHECK_MODELS:
+        raise ValueError(f"{model.__qualname__} is a built-in check kind; it cannot be removed")
+    if model not in _check_models:
+        raise ValueError(f"{model.__qualname__} is not a registered check kind")
+    _check_models.remove(model)
+    _rebuild()
+
+
+@contextmanager
+def registered_check_model(model: type[CheckT]) -> Iterator[type[CheckT]]:
+    """Register ``model`` for the duration of a ``with`` block (tests, one-off scripts)."""
+    register_check_model(model)
+    try:
+        yield model
+    finally:
+        unregister_check_model(model)
+
+
+def _rebuild() -> None:
+    """Point ``EvidenceMapping.checks`` at the union of the registered classes.
+
+    (A model with an ``EvidenceMapping`` field would need rebuilding too; none has one.)
+    """
+    members: Any = _check_models[0]
+    for model in _check_models[1:]:
+        members = members | model
+    union = Annotated[members, Field(discriminator="kind")]
+    EvidenceMapping.model_fields["checks"].annotation = tuple[union, ...]
+    EvidenceMapping.model_rebuild(force=True)

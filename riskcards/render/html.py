@@ -1,4 +1,4 @@
-"""Jinja2 environment and HTML/Markdown rendering (layer: render; no weasyprint here).
+"""Jinja2 environment and HTML/Markdown rendering (layer: render); no weasyprint here.
 
 - Loader chain: a user's template folder first, then the built-in ``templates/``; the
   built-in pages are also reachable as ``default:<name>`` so an override can extend one and
@@ -24,7 +24,7 @@ from jinja2 import (
 )
 from markupsafe import Markup, escape
 
-from riskcards.assess import fmt_number
+from riskcards.models.base import fmt_number
 from riskcards.resources import templates_dir
 
 NOT_PROVIDED = "Not provided"
@@ -90,5 +90,5 @@ def environment(user_templates: Path | None = None) -> Environment:
 
 
 def render_template(name: str, user_templates: Path | None = None, **context: Any) -> str:
-    """Render one template with a context of typed views (see riskcards.render.documents)."""
+    """Render one template with a context of typed views (see riskcards.render.views)."""
     return environment(user_templates).get_template(name).render(**context)

@@ -1,19 +1,18 @@
 """Project decisions in the assessment: overrides, attestations, waivers, not-applicable
-declarations, freshness, sample sizes, crosswalk-derived statuses and the CI gate."""
+declarations and the CI gate."""
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from riskcards.assess import assess
-from riskcards.catalogues import Loaded
+from riskcards.load.catalogues import Loaded
 from riskcards.models.assessment import CheckStatus, ControlStatus
 from riskcards.models.evidence import MetricValue
-from riskcards.models.mapping import EvidenceMapping
 from riskcards.models.project import (
     Attestation,
     AttestationRecord,
@@ -174,99 +173,6 @@ def test_a_waiver_does_not_hide_a_met_control(loaded: Loaded) -> None:
     )
 
 
-def test_stale_evidence_does_not_count(loaded: Loaded) -> None:
-    mapping = EvidenceMapping.model_validate(
-        {
-            "schema_version": 1,
-            "id": "m",
-            "title": "M",
-            "checks": [
-                {
-                    "id": "auc",
-                    "title": "AUC",
-                    "kind": "metric_threshold",
-                    "metric": "roc_auc",
-                    "op": ">=",
-                    "threshold": 0.5,
-                    "max_age_days": 30,
-                    "controls": {"nist-ai-rmf": ["MEASURE 2.3"]},
-                }
-            ],
-        }
-    )
-    fresh = make_snapshot(
-        metrics=(MetricValue(key="roc_auc", value=0.9, timestamp=AS_OF - timedelta(days=29)),)
-    )
-    old = make_snapshot(
-        metrics=(MetricValue(key="roc_auc", value=0.9, timestamp=AS_OF - timedelta(days=31)),)
-    )
-    for ev, status in ((fresh, CheckStatus.PASS), (old, CheckStatus.NOT_EVIDENCED)):
-        a = assess(ev, loaded.catalogues, mapping, as_of=AS_OF)
-        assert a.checks[0].status is status
-    assert (
-        "31 days before the as-of time"
-        in assess(old, loaded.catalogues, mapping, as_of=AS_OF).checks[0].reason
-    )
-
-
-@pytest.mark.parametrize(
-    ("extra", "status", "words"),
-    [
-        ({"min_samples": 1000, "samples_key": "param:n_eval"}, CheckStatus.PASS, ""),
-        (
-            {"min_samples": 5000, "samples_key": "param:n_eval"},
-            CheckStatus.NOT_EVIDENCED,
-            "fewer than the 5000",
-        ),
-        (
-            {"min_samples": 10, "samples_key": "param:missing"},
-            CheckStatus.NOT_EVIDENCED,
-            "sample size behind",
-        ),
-        ({"context": "evaluation"}, CheckStatus.PASS, ""),
-        ({"context": "production"}, CheckStatus.NOT_EVIDENCED, "no production dataset"),
-    ],
-)
-def test_sample_size_and_dataset_context(
-    loaded: Loaded, extra: dict, status: CheckStatus, words: str
-) -> None:
-    mapping = EvidenceMapping.model_validate(
-        {
-            "schema_version": 1,
-            "id": "m",
-            "title": "M",
-            "checks": [
-                {
-                    "id": "auc",
-                    "title": "AUC",
-                    "kind": "metric_threshold",
-                    "metric": "roc_auc",
-                    "op": ">=",
-                    "threshold": 0.5,
-                    "controls": {"nist-ai-rmf": ["MEASURE 2.3"]},
-                    **extra,
-                }
-            ],
-        }
-    )
-    ev = make_snapshot(params={"n_eval": "1500"})
-    result = assess(ev, loaded.catalogues, mapping, as_of=AS_OF).checks[0]
-    assert result.status is status
-    assert words in result.reason
-
-
-def test_crosswalk_statuses_are_labelled_and_never_block(loaded: Loaded) -> None:
-    a = _run(loaded)
-    iso = next(f for f in a.frameworks if f.catalogue_id == "iso-iec-42001")
-    derived = [c for c in iso.controls if c.via_crosswalk]
-    assert derived, "some Annex A controls are reached only through the NIST crosswalk"
-    for c in derived:
-        assert c.reason.startswith("via crosswalk from nist-ai-rmf ")
-        assert not c.blocking
-    direct = _control(a, "iso-iec-42001", "A.5.4")
-    assert not direct.via_crosswalk and direct.blocking  # fairness bound directly, severity high
-
-
 def test_gate_blocking_severities_and_strict(loaded: Loaded) -> None:
     lenient = Decisions(gate=Gate(blocking_severities=("critical",)))
     assert _run(loaded, lenient).blocking == ()
@@ -296,7 +202,8 @@ def test_decisions_property(
 ) -> None:
     """Whatever the checks say: N/A always wins; a current waiver turns only gap/partial into
     waived; a blocking control is always a gap or partial with a failing blocking-severity check."""
-    from riskcards.assess import _decide, aggregate
+    from riskcards.assess import aggregate
+    from riskcards.assess.decisions import decide
     from riskcards.models.assessment import CheckResult, ControlResult
 
     checks = [
@@ -320,7 +227,7 @@ def test_decisions_property(
         else (),
         waivers=(Waiver(framework="f", control="X", reason="r", approver="a", expires=expires),),
     )
-    decided = _decide(result, decisions, datetime(2026, 6, 1, tzinfo=UTC), strict=False)
+    decided = decide(result, decisions, datetime(2026, 6, 1, tzinfo=UTC), strict=False)
     if na:
         assert decided.status is ControlStatus.NOT_APPLICABLE and decided.underlying is status
     elif status in (ControlStatus.GAP, ControlStatus.PARTIAL) and waiver_current:

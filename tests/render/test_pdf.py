@@ -25,7 +25,8 @@ from pypdf import PdfReader
 
 import riskcards.render.pdf as pdf_module
 from riskcards.assess import assess
-from riskcards.catalogues import Loaded
+from riskcards.load.catalogues import Loaded
+from riskcards.render import render
 from riskcards.render.pdf import (
     ASSETS_DIR,
     FONT_FACE_CSS,
@@ -33,12 +34,12 @@ from riskcards.render.pdf import (
     PdfJob,
     RefusedFetch,
     asset_path,
+    deny_all_fetcher,
     html_to_pdf,
     render_pdf,
     render_pdfs,
     riskcards_fetcher,
 )
-from riskcards.render.release import render_release
 from riskcards.resources import templates_dir
 from tests.conftest import AS_OF, make_snapshot
 
@@ -138,7 +139,7 @@ def _headings(html: str) -> list[str]:
 def bundle(loaded: Loaded) -> dict[str, bytes]:
     ev = make_snapshot()
     assessment = assess(ev, loaded.catalogues, loaded.mapping, as_of=AS_OF)
-    files = render_release(ev, assessment, loaded.catalogues, pdf=True, pdf_workers=2)
+    files = render(ev, assessment, loaded.catalogues, pdf_workers=2)
     return {f.path: f.content for f in files}
 
 
@@ -381,7 +382,7 @@ def test_pdfs_are_identical_in_parallel_and_in_sequence(
 ) -> None:
     ev = make_snapshot()
     assessment = assess(ev, loaded.catalogues, loaded.mapping, as_of=AS_OF)
-    files = render_release(ev, assessment, loaded.catalogues, pdf=True, pdf_workers=1)
+    files = render(ev, assessment, loaded.catalogues, pdf_workers=1)
     assert {f.path: f.content for f in files} == bundle
 
 
@@ -444,3 +445,21 @@ def test_long_cells_break_across_lines_and_pages_without_losing_content() -> Non
     positions = [body.find(re.sub(r"\s+", "", e)) for e in evidence]
     assert -1 not in positions and positions == sorted(positions)
     assert body.endswith("END-OF-DOCUMENT")
+
+
+def test_pdf_refuses_every_fetch_and_is_deterministic(loaded: Loaded) -> None:
+    hostile = (
+        '<img src="file:///etc/passwd"><script>alert(1)</script>{{ 7*7 }}{% raw %}'
+        '<link rel="stylesheet" href="http://127.0.0.1:9/x.css">[click](javascript:alert(1))'
+    )
+    fetcher = deny_all_fetcher()
+    html = f'<html lang="en"><body><p>{hostile}</p><img src="file:///etc/passwd"></body></html>'
+    first = html_to_pdf(html, fetcher)
+    assert "file:///etc/passwd" in fetcher.refused
+    assert html_to_pdf(html) == first
+    ev = make_snapshot()
+    assessment = assess(ev, loaded.catalogues, loaded.mapping, as_of=AS_OF)
+    a = {f.path: f.content for f in render(ev, assessment, loaded.catalogues)}
+    b = {f.path: f.content for f in render(ev, assessment, loaded.catalogues)}
+    assert a == b
+    assert a["model-card.pdf"].startswith(b"%PDF-")

@@ -1,0 +1,158 @@
+"""A scan of string columns for personal data; it reports counts and columns, never values.
+
+Layer: analytics. Categories and what counts as a match:
+
+- ``email``: an address such as ``name@example.org``;
+- ``phone``: an international number (``+44 20 7946 0958``, ``+14155552671``) or a national
+  one written with separators (``(555) 123-4567``, ``020 7946 0958``); bare digit runs are
+  not taken for phone numbers;
+- ``card_number``: 13 to 19 digits, optionally grouped by spaces or dashes, that pass the
+  Luhn check (and are not one digit repeated);
+- ``national_id``: a US social security number written ``123-45-6789`` (without the
+  never-issued 000, 666 and 9xx areas) or a UK National Insurance number (``QQ 12 34 56 C``);
+- ``ip_address``: an IPv4 address, or an IPv6 address that ``ipaddress`` accepts.
+
+The values of a chunk of rows are joined into one string with NUL separators (no pattern
+matches a NUL) and each pattern runs once over it; match offsets map back to rows with
+``np.searchsorted``. Python loops run over matches, never over rows. Matched text is
+checked and dropped inside this module: results hold only counts per column and category.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+from collections.abc import Callable, Mapping
+
+import numpy as np
+
+from riskcards.analyse import _numeric as k
+from riskcards.analyse.inputs import one_dimensional, same_length
+from riskcards.models.analysis import PIICategory, PIIFinding, PIIScan, Source
+
+_PII_CHUNK = 1 << 16
+_SEPARATOR = "\x00"
+
+_EMAIL = re.compile(
+    r"(?<![\w.%+-])[A-Za-z0-9][A-Za-z0-9._%+-]*@"
+    r"(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,24}(?![\w-])"
+)
+# A leading lookahead names the possible first characters, which lets `re` skip ahead fast.
+_PHONE = re.compile(
+    r"(?=[+(\d])(?<![\w+])(?<!\d[ .-])"
+    r"(?:"
+    r"\+\d{8,15}"  # E.164 written without separators
+    r"|(?:\+\d{1,3}[ .-]?)?(?:\(\d{1,4}\)[ .-]?|\d{2,4}[ .-])\d{3,4}[ .-]?\d{3,4}"
+    r")(?![ .-]?\d)(?!\w)"
+)
+_CARD = re.compile(r"(?=\d)(?<!\d)(?<!\d[ -])\d(?:[ -]?\d){12,18}(?![ -]?\d)")
+_NATIONAL_ID = re.compile(
+    r"(?=[\dA-Z])"
+    r"(?:(?<![\d-])(?!000|666|9\d\d)\d{3}-(?!00)\d{2}-(?!0000)\d{4}(?![\d-])"  # US SSN
+    r"|(?<![A-Za-z0-9])(?!BG|GB|KN|NK|NT|TN|ZZ)[A-CEGHJ-PR-TW-Z][A-CEGHJ-NPR-TW-Z]"
+    r" ?\d{2} ?\d{2} ?\d{2} ?[A-D](?![A-Za-z0-9]))"  # UK National Insurance number
+)
+_OCTET = r"(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)"
+_IPV4 = re.compile(rf"(?=\d)(?<![\d.]){_OCTET}(?:\.{_OCTET}){{3}}(?!\.?\d)")
+_IPV6 = re.compile(
+    r"(?=[0-9A-Fa-f:])(?<![0-9A-Fa-f:])(?:[0-9A-Fa-f]{0,4}:){2,7}[0-9A-Fa-f]{0,4}(?![0-9A-Fa-f:])"
+)
+
+
+def luhn_valid(candidates: list[str]) -> np.ndarray:
+    """Which digit strings (13-19 digits) pass the Luhn check, computed for all at once."""
+    if not candidates:
+        return np.zeros(0, dtype=bool)
+    padded = np.array([c.rjust(19, "0") for c in candidates], dtype="S19")
+    digits = padded.view(np.uint8).reshape(-1, 19).astype(np.int64) - ord("0")
+    # right-aligned in 19 columns, the check digit is column 18; double every second one
+    # to its left (leading zeros add nothing either way)
+    doubled = np.arange(19) % 2 == 1
+    digits[:, doubled] *= 2
+    digits[digits > 9] -= 9
+    repeated = np.array([len(set(c)) == 1 for c in candidates], dtype=bool)
+    valid: np.ndarray = (digits.sum(axis=1) % 10 == 0) & ~repeated
+    return valid
+
+
+def _card_spans(text: str) -> list[int]:
+    starts, numbers = [], []
+    for match in _CARD.finditer(text):
+        starts.append(match.start())
+        numbers.append(re.sub(r"[ -]", "", match.group()))
+    if not starts:
+        return []
+    keep = luhn_valid(numbers)
+    return [s for s, ok in zip(starts, keep.tolist(), strict=True) if ok]
+
+
+def _ip_spans(text: str) -> list[int]:
+    found = [m.start() for m in _IPV4.finditer(text)]
+    for match in _IPV6.finditer(text):
+        groups = [g for g in match.group().split(":") if g]
+        if len(groups) >= 2 and _is_ipv6(match.group()):
+            found.append(match.start())
+    return found
+
+
+def _is_ipv6(candidate: str) -> bool:
+    try:
+        ipaddress.IPv6Address(candidate)
+    except ValueError:
+        return False
+    return True
+
+
+def _pattern_spans(pattern: re.Pattern[str]) -> Callable[[str], list[int]]:
+    return lambda text: [m.start() for m in pattern.finditer(text)]
+
+
+_DETECTORS: dict[PIICategory, Callable[[str], list[int]]] = {
+    "email": _pattern_spans(_EMAIL),
+    "phone": _pattern_spans(_PHONE),
+    "card_number": _card_spans,
+    "national_id": _pattern_spans(_NATIONAL_ID),
+    "ip_address": _ip_spans,
+}
+CATEGORIES: tuple[PIICategory, ...] = tuple(_DETECTORS)
+
+
+def _rows_with_matches(values: k.AnyArray) -> dict[PIICategory, int]:
+    """Per category, how many of ``values`` hold at least one match."""
+    texts = list(map(str, values.tolist()))
+    lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
+    starts = np.cumsum(lengths + 1) - (lengths + 1)
+    text = _SEPARATOR.join(texts)
+    counts: dict[PIICategory, int] = {}
+    for category, detect in _DETECTORS.items():
+        offsets = detect(text)
+        rows = np.searchsorted(starts, np.asarray(offsets, dtype=np.int64), side="right") - 1
+        counts[category] = len(np.unique(rows))
+    return counts
+
+
+def scan_pii(columns: Mapping[str, object], *, source: Source | None = None) -> PIIScan:
+    """Count, per string column and category, the rows that hold personal data.
+
+    Columns whose dtype is not text or object (numbers, booleans, dates) are not scanned;
+    in object columns every value is scanned as ``str(value)``, so a card number stored as
+    an integer among strings is still found. The result never contains a matched value.
+    """
+    source = source or Source()
+    arrays = {n: one_dimensional(v, table=source.table, column=n) for n, v in columns.items()}
+    rows = same_length(source.table, arrays) if arrays else 0
+    scanned = [n for n, v in arrays.items() if v.dtype.kind in "USO"]
+    findings = []
+    for name in scanned:
+        totals = dict.fromkeys(CATEGORIES, 0)
+        for part in k.chunks(rows, _PII_CHUNK):
+            for category, count in _rows_with_matches(arrays[name][part]).items():
+                totals[category] += count
+        findings += [
+            PIIFinding(column=name, category=category, rows=count, share=count / rows)
+            for category, count in totals.items()
+            if count
+        ]
+    return PIIScan(
+        source=source, rows=rows, columns_scanned=tuple(scanned), findings=tuple(findings)
+    )

@@ -1,0 +1,142 @@
+"""From check results to a status per control, per framework (layer: assess).
+
+A control's status comes from the checks and attestations bound to it directly; a control
+with none of its own borrows, labelled as such, the results of the controls a crosswalk
+relates it to. Then the project's decisions (not applicable, waivers, the gate) apply.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import datetime
+
+from riskcards.assess.decisions import decide
+from riskcards.models.assessment import (
+    CheckResult,
+    CheckStatus,
+    ControlResult,
+    ControlStatus,
+    FrameworkAssessment,
+)
+from riskcards.models.catalogue import Catalogue, Crosswalk
+from riskcards.models.mapping import EvidenceMapping
+from riskcards.models.project import AttestationRecord, Decisions
+
+
+def aggregate(results: Sequence[CheckResult]) -> tuple[ControlStatus, str]:
+    """The status of a control from the results of the checks bound to it, with the reason."""
+    if not results:
+        return ControlStatus.NOT_ASSESSED, "no check in the evidence mapping evidences this control"
+    passing = [r for r in results if r.status is CheckStatus.PASS]
+    failing = [r for r in results if r.status is not CheckStatus.PASS]
+    if not failing:
+        return ControlStatus.MET, "; ".join(f"{r.title}: {r.reason}" for r in results)
+    why = "; ".join(f"{r.title}: {r.reason}" for r in failing)
+    if passing:
+        return ControlStatus.PARTIAL, f"{len(passing)} of {len(results)} checks pass; {why}"
+    return ControlStatus.GAP, why
+
+
+def frameworks_in_scope(
+    mapping: EvidenceMapping, catalogues: Mapping[str, Catalogue]
+) -> tuple[str, ...]:
+    """The catalogues the mapping binds checks to, in a stable order."""
+    named = {cat for check in mapping.checks for cat in check.controls}
+    return tuple(c for c in sorted(catalogues) if c in named)
+
+
+def bind_results(
+    catalogue_id: str,
+    mapping: EvidenceMapping,
+    results: Mapping[str, CheckResult],
+    attested: Sequence[tuple[AttestationRecord, CheckResult]],
+) -> dict[str, list[CheckResult]]:
+    """control id -> the results of the checks and attestations bound to it directly."""
+    bound: dict[str, list[CheckResult]] = {}
+    for check in mapping.checks:
+        for control_id in check.controls.get(catalogue_id, ()):
+            bound.setdefault(control_id, []).append(results[check.id])
+    for record, result in attested:
+        for control_id in record.attestation.controls.get(catalogue_id, ()):
+            bound.setdefault(control_id, []).append(result)
+    return bound
+
+
+def _crosswalk_partners(
+    catalogue: Catalogue, crosswalks: Sequence[Crosswalk]
+) -> dict[str, set[tuple[str, str]]]:
+    """control id -> {(other catalogue, other control)} over control-to-control pairs."""
+    partners: dict[str, set[tuple[str, str]]] = {}
+    for cw in crosswalks:
+        for pair in cw.pairs:
+            if cw.source_catalogue == catalogue.id and catalogue.control(pair.source):
+                partners.setdefault(catalogue.control(pair.source).id, set()).add(  # type: ignore[union-attr]
+                    (cw.target_catalogue, pair.target)
+                )
+            if cw.target_catalogue == catalogue.id and catalogue.control(pair.target):
+                partners.setdefault(catalogue.control(pair.target).id, set()).add(  # type: ignore[union-attr]
+                    (cw.source_catalogue, pair.source)
+                )
+    return partners
+
+
+def _via_crosswalk(
+    partners: set[tuple[str, str]], direct: Mapping[str, Mapping[str, Sequence[CheckResult]]]
+) -> tuple[list[CheckResult], tuple[str, ...]]:
+    """The results of the related controls that have direct results (each check once), and
+    those controls, named ``<catalogue> <control>``."""
+    linked = sorted(p for p in partners if direct.get(p[0], {}).get(p[1]))
+    results: list[CheckResult] = []
+    seen: set[str] = set()
+    for cat_id, other in linked:
+        for r in direct[cat_id][other]:
+            if r.check_id not in seen:
+                seen.add(r.check_id)
+                results.append(r)
+    return results, tuple(f"{cat_id} {other}" for cat_id, other in linked)
+
+
+def assess_framework(
+    catalogue: Catalogue,
+    direct: Mapping[str, Mapping[str, Sequence[CheckResult]]],
+    crosswalks: Sequence[Crosswalk],
+    decisions: Decisions,
+    as_of: datetime,
+    *,
+    strict: bool = False,
+) -> FrameworkAssessment:
+    """Aggregate per control: direct checks, else via crosswalk; then decisions and the gate."""
+    own = direct.get(catalogue.id, {})
+    partners = _crosswalk_partners(catalogue, crosswalks)
+    controls = []
+    for control in catalogue.controls:
+        results = list(own.get(control.id, ()))
+        via: tuple[str, ...] = ()
+        if not results:
+            results, via = _via_crosswalk(partners.get(control.id, set()), direct)
+        status, reason = aggregate(results)
+        if via:
+            reason = f"via crosswalk from {', '.join(via)}: {reason}"
+        controls.append(
+            decide(
+                ControlResult(
+                    catalogue_id=catalogue.id,
+                    control_id=control.id,
+                    label=control.label,
+                    groups=tuple(g.id for g in catalogue.ancestry(control)),
+                    status=status,
+                    reason=reason,
+                    checks=tuple(results),
+                    via_crosswalk=via,
+                ),
+                decisions,
+                as_of,
+                strict=strict,
+            )
+        )
+    return FrameworkAssessment(
+        catalogue_id=catalogue.id,
+        catalogue_title=catalogue.short_title,
+        catalogue_version=catalogue.version,
+        controls=tuple(controls),
+    )

@@ -1,0 +1,146 @@
+"""One render: its inputs, and the documents built from them, each once (layer: render).
+
+A :class:`RenderJob` is what every output format's render function receives. Besides the
+inputs (evidence, assessment, catalogues, sidecars, analysis, a template folder), it builds
+on first use, and keeps, what several formats share: the gap-report views, the HTML
+documents (the ``html`` format writes them, the ``pdf`` format prints them, so the HTML is
+built even when only PDF is asked for) and the ``evidence.json`` bytes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+
+from riskcards import __version__
+from riskcards.models.analysis import Analysis
+from riskcards.models.assessment import Assessment, FrameworkAssessment
+from riskcards.models.bundle import (
+    DATASET_SHEET_KIND,
+    GAP_REPORT_KIND,
+    HTML_FORMAT,
+    MODEL_CARD_KIND,
+    BundleFile,
+)
+from riskcards.models.catalogue import Catalogue
+from riskcards.models.evidence import EvidenceSnapshot
+from riskcards.models.project import Sidecars
+from riskcards.render.html import render_template
+from riskcards.render.paths import MODEL_CARD, dataset_sheet_path, gap_report_path
+from riskcards.render.views import (
+    DocumentMeta,
+    GapReport,
+    build_dataset_sheet,
+    build_gap_report,
+    build_model_card,
+)
+
+
+@dataclass(frozen=True, eq=False)
+class RenderJob:
+    """The inputs of one render; the documents built from them are built once, when needed."""
+
+    evidence: EvidenceSnapshot
+    assessment: Assessment
+    catalogues: Mapping[str, Catalogue]
+    templates: Path | None = None
+    sidecars: Sidecars = field(default_factory=Sidecars)
+    analysis: Analysis | None = None
+    pdf_workers: int | None = None
+
+    @property
+    def model(self) -> str:
+        """The model as people name it, e.g. 'credit-risk v3'."""
+        return self.evidence.target.display
+
+    def meta(self, title: str, kind: str) -> DocumentMeta:
+        """The metadata every template receives as ``meta``."""
+        return DocumentMeta(
+            title=title,
+            kind=kind,
+            model=self.model,
+            target=self.evidence.target.uri,
+            as_of=self.assessment.as_of,
+            riskcards_version=__version__,
+        )
+
+    def page(self, template: str, title: str, kind: str, **view: object) -> bytes:
+        """One document: a template rendered with its view and the shared metadata."""
+        meta = self.meta(title, kind)
+        return render_template(template, self.templates, meta=meta, **view).encode()
+
+    @cached_property
+    def gap_reports(self) -> tuple[tuple[FrameworkAssessment, GapReport], ...]:
+        """Each assessed framework with its gap-report view, in the assessment's order."""
+        return tuple(
+            (fw, build_gap_report(fw, self.catalogues[fw.catalogue_id], self.assessment.mapping_id))
+            for fw in self.assessment.frameworks
+        )
+
+    @cached_property
+    def html_documents(self) -> tuple[BundleFile, ...]:
+        """The model card, a sheet per dataset, a gap report per framework, as HTML."""
+        return (self._model_card(), *self._dataset_sheets(), *self._gap_reports())
+
+    @cached_property
+    def evidence_json(self) -> bytes:
+        """The evidence snapshot as written to ``evidence.json`` (and embedded in PDFs)."""
+        return (self.evidence.model_dump_json(indent=2) + "\n").encode()
+
+    def _model_card(self) -> BundleFile:
+        card = build_model_card(
+            self.evidence, self.assessment, self.sidecars.model_card, self.analysis
+        )
+        return BundleFile(
+            path=MODEL_CARD,
+            kind=MODEL_CARD_KIND,
+            format=HTML_FORMAT,
+            content=self.page(
+                "model_card.html.j2", f"Model card: {self.model}", "Model card", card=card
+            ),
+        )
+
+    def _dataset_sheets(self) -> list[BundleFile]:
+        sheets = self.sidecars.dataset_sheets
+        found = []
+        for ds in self.evidence.run.datasets:
+            sheet = build_dataset_sheet(
+                ds,
+                sheets.get(ds.name),
+                f"dataset_sheets.{ds.name}" if ds.name in sheets else None,
+                self.analysis,
+            )
+            found.append(
+                BundleFile(
+                    path=dataset_sheet_path(ds),
+                    kind=DATASET_SHEET_KIND,
+                    format=HTML_FORMAT,
+                    dataset=ds.name,
+                    content=self.page(
+                        "dataset_sheet.html.j2",
+                        f"Dataset sheet: {ds.name}",
+                        "Dataset sheet",
+                        sheet=sheet,
+                    ),
+                )
+            )
+        return found
+
+    def _gap_reports(self) -> list[BundleFile]:
+        return [
+            BundleFile(
+                path=gap_report_path(fw.catalogue_id),
+                kind=GAP_REPORT_KIND,
+                format=HTML_FORMAT,
+                framework=fw.catalogue_id,
+                content=self.page(
+                    "gap_report.html.j2",
+                    f"Gap report: {fw.catalogue_title}",
+                    "Gap report",
+                    report=report,
+                ),
+            )
+            for fw, report in self.gap_reports
+        ]

@@ -1,0 +1,296 @@
+"""The model card view, ``card`` in ``model_card.html.j2`` (layer: render): pure, no I/O.
+
+The sections of Mitchell et al., "Model Cards for Model Reporting" (2019), filled from the
+evidence: each human-written text comes from the model-card sidecar, else from an MLflow
+tag, else from a documented fallback, else is None ("Not provided").
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from pydantic import Field
+
+from riskcards.models.analysis import Analysis
+from riskcards.models.assessment import Assessment, Measure
+from riskcards.models.base import Frozen, fmt_number
+from riskcards.models.evidence import DatasetInput, EvidenceSnapshot, MetricValue, RunEvidence
+from riskcards.models.project import ModelCardSidecar
+from riskcards.render.paths import dataset_sheet_path
+from riskcards.render.views.common import Chart, FrameworkStatus, Prose, Row, framework_status
+from riskcards.render.views.figures import analysis_charts, coverage_charts
+
+_SLICE = re.compile(r"^slice/(?P<attr>[^/]+)/(?P<value>[^/]+)/(?P<metric>.+)$")
+_DAY, _TIME = "%Y-%m-%d", "%Y-%m-%d %H:%M:%S UTC"
+
+
+class MetricRow(Frozen):
+    key: str
+    value: str
+    step: int
+    valid: bool
+
+
+class SliceRow(Frozen):
+    attribute: str
+    value: str
+    metrics: dict[str, str]
+
+
+class DatasetRef(Frozen):
+    name: str
+    context: str | None
+    digest: str
+    source_type: str
+    sheet: str = Field(description="relative path of its dataset sheet in the bundle")
+
+
+class ModelCard(Frozen):
+    """The sections of Mitchell et al., "Model Cards for Model Reporting" (2019)."""
+
+    details: tuple[Row, ...]
+    overview: Prose
+    intended_uses: Prose
+    intended_users: Prose
+    out_of_scope_uses: Prose
+    relevant_factors: Prose
+    evaluation_factors: Prose
+    decision_thresholds: Prose
+    variation_approaches: Prose
+    evaluation_data_notes: Prose
+    training_data_notes: Prose
+    performance: tuple[MetricRow, ...]
+    metric_groups: dict[str, tuple[MetricRow, ...]]
+    slice_attributes: dict[str, tuple[SliceRow, ...]]
+    slice_metric_names: tuple[str, ...]
+    training_data: tuple[DatasetRef, ...]
+    evaluation_data: tuple[DatasetRef, ...]
+    other_data: tuple[DatasetRef, ...]
+    ethical_considerations: Prose
+    caveats: Prose
+    recommendations: Prose
+    governance: tuple[FrameworkStatus, ...]
+    provenance: tuple[Row, ...]
+    params: tuple[Row, ...]
+    tags: tuple[Row, ...]
+    charts: tuple[Chart, ...] = Field(default=(), description="reliability, slices, drift")
+    recomputed: tuple[Measure, ...] = Field(
+        default=(), description="measures riskcards recomputed from the logged tables"
+    )
+    analysis_failures: tuple[str, ...] = Field(
+        default=(), description="tables that could not be analysed, and why"
+    )
+    coverage_charts: tuple[Chart, ...] = Field(default=(), description="one per framework")
+
+
+def _metric_row(m: MetricValue) -> MetricRow:
+    return MetricRow(key=m.key, value=fmt_number(m.value), step=m.step, valid=m.is_finite)
+
+
+def _dataset_ref(ds: DatasetInput) -> DatasetRef:
+    return DatasetRef(
+        name=ds.name,
+        context=ds.context,
+        digest=ds.digest,
+        source_type=ds.source_type,
+        sheet=dataset_sheet_path(ds),
+    )
+
+
+@dataclass
+class _Metrics:
+    """The run's metrics sorted into the card's tables."""
+
+    performance: list[MetricRow] = field(default_factory=list)
+    groups: dict[str, list[MetricRow]] = field(default_factory=dict)
+    # attribute -> value -> metric -> formatted number
+    slices: dict[str, dict[str, dict[str, str]]] = field(default_factory=dict)
+    slice_metrics: list[str] = field(default_factory=list)
+
+    @classmethod
+    def of(cls, run: RunEvidence) -> _Metrics:
+        """``slice/<attr>/<value>/<metric>`` pivots, ``<group>/<name>`` groups, the rest."""
+        found = cls()
+        for m in run.metrics:
+            if match := _SLICE.match(m.key):
+                attr, value, name = match["attr"], match["value"], match["metric"]
+                found.slices.setdefault(attr, {}).setdefault(value, {})[name] = fmt_number(m.value)
+                if name not in found.slice_metrics:
+                    found.slice_metrics.append(name)
+            elif "/" in m.key:
+                found.groups.setdefault(m.key.split("/", 1)[0], []).append(_metric_row(m))
+            else:
+                found.performance.append(_metric_row(m))
+        return found
+
+    def slice_attributes(self) -> dict[str, tuple[SliceRow, ...]]:
+        return {
+            attr: tuple(
+                SliceRow(attribute=attr, value=v, metrics=ms) for v, ms in sorted(values.items())
+            )
+            for attr, values in sorted(self.slices.items())
+        }
+
+
+@dataclass(frozen=True)
+class _Texts:
+    """Where the card's human-written texts come from: the sidecar, then MLflow tags."""
+
+    ev: EvidenceSnapshot
+    sidecar: ModelCardSidecar | None
+
+    def tag(self, key: str) -> str | None:
+        """A run tag, else a model version tag, stripped; None when blank."""
+        mv_tags = self.ev.model_version.tags if self.ev.model_version else {}
+        value = self.ev.run.tags.get(key) or mv_tags.get(key)
+        return value.strip() if value and value.strip() else None
+
+    def __call__(
+        self, field: str, *tags: str, fallback: tuple[str | None, str] | None = None
+    ) -> Prose:
+        """A sidecar field, else the first MLflow tag that has text, else a fallback, else None."""
+        value = getattr(self.sidecar, field, None) if self.sidecar is not None else None
+        if value and value.strip():
+            return Prose(value=value.strip(), source="model-card sidecar")
+        ev = self.ev
+        mv_tags = ev.model_version.tags if ev.model_version else {}
+        for tag in tags:
+            for where, found in (
+                ("run tag", ev.run.tags.get(tag)),
+                ("model version tag", mv_tags.get(tag)),
+            ):
+                if found and found.strip():
+                    return Prose(value=found.strip(), source=f"MLflow {where} {tag}")
+        if fallback is not None and fallback[0] and fallback[0].strip():
+            return Prose(value=fallback[0].strip(), source=fallback[1])
+        return Prose()
+
+
+def _details(ev: EvidenceSnapshot, text: _Texts) -> tuple[Row, ...]:
+    run, mv = ev.run, ev.model_version
+    if mv and mv.created:
+        date: str | None = mv.created.strftime(_DAY)
+    else:
+        date = run.start_time.strftime(_DAY) if run.start_time else None
+    model_type = text(
+        "model_type", "model_type", fallback=(run.params.get("model_type"), "MLflow param")
+    )
+    return (
+        Row(label="Name", value=mv.name if mv else run.run_name),
+        Row(label="Version", value=mv.version if mv else None),
+        Row(label="Aliases", value=", ".join(mv.aliases) if mv and mv.aliases else None),
+        Row(label="Date", value=date),
+        Row(label="Model type", value=model_type.value),
+        Row(label="Task", value=text.tag("task")),
+        Row(label="Domain", value=text.tag("domain")),
+        Row(label="Owner / contact", value=text("contact", "owner", "contact").value),
+        Row(label="Licence", value=text("license", "license", "licence").value),
+        Row(label="Citation", value=text("citation", "citation").value),
+        Row(label="Registered model", value=mv.registered_model_description if mv else None),
+    )
+
+
+def _provenance(ev: EvidenceSnapshot, assessment: Assessment) -> tuple[Row, ...]:
+    run, mv = ev.run, ev.model_version
+    return (
+        Row(label="Target", value=ev.target.uri),
+        Row(label="Tracking store", value=ev.provenance.tracking_uri),
+        Row(label="Run", value=f"runs:/{run.run_id}"),
+        Row(label="Experiment", value=f"{run.experiment_name} ({run.experiment_id})"),
+        Row(label="Model version", value=f"models:/{mv.name}/{mv.version}" if mv else None),
+        Row(label="Model source", value=mv.source if mv else None),
+        *(
+            Row(label=f"Dataset {d.name} ({d.context or 'no context'})", value=f"digest {d.digest}")
+            for d in run.datasets
+        ),
+        Row(label="Evidence collected", value=ev.provenance.collected_at.strftime(_TIME)),
+        Row(label="Assessed as of", value=assessment.as_of.strftime(_TIME)),
+        Row(label="MLflow version", value=ev.provenance.mlflow_version),
+        Row(label="Evidence mapping", value=assessment.mapping_id),
+    )
+
+
+def _datasets(run: RunEvidence, context: str | None) -> tuple[DatasetRef, ...]:
+    """The run's datasets logged as "training" or "evaluation"; None: those logged otherwise."""
+    known = ("training", "evaluation")
+    return tuple(
+        _dataset_ref(ds)
+        for ds in run.datasets
+        if (ds.context if ds.context in known else None) == context
+    )
+
+
+def _overview(ev: EvidenceSnapshot, text: _Texts) -> Prose:
+    mv = ev.model_version
+    description = mv.description if mv and mv.description else None
+    return text(
+        "overview",
+        fallback=(
+            description or ev.run.description,
+            "MLflow model version description" if description else "MLflow run description",
+        ),
+    )
+
+
+def _recomputed(analysis: Analysis | None) -> tuple[Measure, ...]:
+    return tuple(m for _, m in sorted((analysis.measures if analysis else {}).items()))
+
+
+def _analysis_failures(analysis: Analysis | None) -> tuple[str, ...]:
+    return tuple(
+        f"{f.table}{f' column {f.column}' if f.column else ''}: {f.measurement}: {f.message}"
+        for f in (analysis.failures if analysis else ())
+    )
+
+
+def build_model_card(
+    ev: EvidenceSnapshot,
+    assessment: Assessment,
+    sidecar: ModelCardSidecar | None = None,
+    analysis: Analysis | None = None,
+) -> ModelCard:
+    run = ev.run
+    text = _Texts(ev, sidecar)
+    metrics = _Metrics.of(run)
+    slice_attrs = tuple(sorted(metrics.slices))
+    return ModelCard(
+        details=_details(ev, text),
+        overview=_overview(ev, text),
+        intended_uses=text("primary_intended_uses", "intended_use"),
+        intended_users=text("primary_intended_users", "intended_users"),
+        out_of_scope_uses=text("out_of_scope_uses", "out_of_scope_use"),
+        relevant_factors=text("relevant_factors", "sensitive_attributes", "factors"),
+        evaluation_factors=text(
+            "evaluation_factors",
+            fallback=(
+                ", ".join(slice_attrs) if slice_attrs else None,
+                "attributes of the slice metrics logged in MLflow",
+            ),
+        ),
+        decision_thresholds=text(
+            "decision_thresholds",
+            fallback=(run.params.get("decision_threshold"), "MLflow param decision_threshold"),
+        ),
+        variation_approaches=text("variation_approaches"),
+        evaluation_data_notes=text("evaluation_data"),
+        training_data_notes=text("training_data"),
+        performance=tuple(metrics.performance),
+        metric_groups={k: tuple(v) for k, v in sorted(metrics.groups.items())},
+        slice_attributes=metrics.slice_attributes(),
+        slice_metric_names=tuple(metrics.slice_metrics),
+        training_data=_datasets(run, "training"),
+        evaluation_data=_datasets(run, "evaluation"),
+        other_data=_datasets(run, None),
+        ethical_considerations=text("ethical_considerations", "ethical_considerations"),
+        caveats=text("caveats", "limitations", "caveats"),
+        recommendations=text("recommendations", "recommendations"),
+        governance=tuple(framework_status(fw) for fw in assessment.frameworks),
+        provenance=_provenance(ev, assessment),
+        params=tuple(Row(label=k, value=v) for k, v in run.params.items()),
+        tags=tuple(Row(label=k, value=v) for k, v in run.tags.items()),
+        charts=analysis_charts(analysis) if analysis else (),
+        recomputed=_recomputed(analysis),
+        analysis_failures=_analysis_failures(analysis),
+        coverage_charts=coverage_charts(assessment),
+    )

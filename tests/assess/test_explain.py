@@ -1,0 +1,37 @@
+"""The checks that evidence a control, and what each requires, in words."""
+
+from __future__ import annotations
+
+from riskcards.assess import checks_for_control, describe_check
+from riskcards.load.catalogues import Loaded
+
+
+def test_checks_for_a_control_in_mapping_order(loaded: Loaded) -> None:
+    checks = checks_for_control(loaded.mapping, "nist-ai-rmf", "MEASURE 2.11")
+    assert [c.id for c in checks] == ["fairness.demographic_parity", "fairness.equalized_odds"]
+    assert [describe_check(c) for c in checks] == [
+        "fairness/demographic_parity_difference <= 0.1 "
+        "(recomputed: slices.demographic_parity_difference)",
+        "fairness/equalized_odds_difference <= 0.1 (recomputed: slices.equalized_odds_difference)",
+    ]
+    assert checks_for_control(loaded.mapping, "nist-ai-rmf", "GOVERN 1.1") == []
+    assert checks_for_control(loaded.mapping, "no-such-catalogue", "MEASURE 2.11") == []
+
+
+def test_every_builtin_kind_says_what_it_requires(loaded: Loaded) -> None:
+    words = {c.kind: describe_check(c) for c in loaded.mapping.checks}
+    assert set(words) == {
+        "metric_threshold",
+        "dataset_logged",
+        "text_present",
+        "artifact_present",
+        "signature_present",
+        "model_registered",
+    }
+    assert all(w and w != kind.replace("_", " ") for kind, w in words.items())
+    described = {describe_check(c) for c in loaded.mapping.checks}
+    assert "roc_auc >= 0.75" in described
+    assert "dataset logged with context 'training'" in described
+    assert "artifact logged matching 'eval/*.json'" in described
+    assert "model logged with an input signature" in described
+    assert "registered model version" in described

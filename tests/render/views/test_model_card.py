@@ -1,0 +1,60 @@
+"""The model card: the evidence shown, and an honest "Not provided" where it is missing."""
+
+from __future__ import annotations
+
+import re
+
+from riskcards.load.catalogues import Loaded
+from riskcards.render.views.model_card import build_model_card
+from tests.render.conftest import Rendered, assessed
+
+
+def test_missing_fields_say_not_provided(rendered: Rendered) -> None:
+    card = rendered()["model-card.html"].decode()
+    section = card.split('id="ethical-considerations"')[1].split("</section>")[0]
+    assert "Not provided" in section
+    out_of_scope = card.split("Out-of-scope uses</h3>")[1].split("</section>")[0]
+    assert "Not provided" in out_of_scope
+
+
+def test_model_card_shows_the_evidence(rendered: Rendered) -> None:
+    card = rendered()["model-card.html"].decode()
+    for text in (
+        "credit-risk",
+        "0.86",
+        "roc_auc",
+        "runs:/0123456789abcdef0123456789abcdef",
+        "digest a1a2a3a4",
+        "NIST AI RMF 1.0",
+        "Pre-screening of consumer credit",
+    ):
+        assert text in card
+    # slice metrics are pivoted into a table per attribute
+    assert re.search(r"<th scope=\"row\">female</th><td class=\"num\">0.8</td>", card)
+
+
+def test_metrics_are_sorted_into_performance_groups_and_slices(loaded: Loaded) -> None:
+    ev, a = assessed(loaded)
+    card = build_model_card(ev, a)
+    assert "roc_auc" in {m.key for m in card.performance}
+    assert "fairness/demographic_parity_difference" in {
+        m.key for m in card.metric_groups["fairness"]
+    }
+    assert card.slice_attributes["sex"][0].value == "female"
+    assert card.slice_attributes["sex"][0].metrics["accuracy"] == "0.8"
+    assert card.evaluation_factors.source == "attributes of the slice metrics logged in MLflow"
+    assert [d.context for d in card.training_data] == ["training"]
+    assert [d.context for d in card.evaluation_data] == ["evaluation"]
+    assert card.charts == () and card.recomputed == ()  # no analysis given
+    assert len(card.coverage_charts) == len(a.frameworks)
+
+
+def test_a_sidecar_answers_before_the_tags(loaded: Loaded) -> None:
+    from riskcards.models.project import ModelCardSidecar
+
+    ev, a = assessed(loaded, tags={"intended_use": "from a tag", "caveats": "tag caveats"})
+    sidecar = ModelCardSidecar(schema_version=1, primary_intended_uses="from the sidecar")
+    card = build_model_card(ev, a, sidecar)
+    assert card.intended_uses.value == "from the sidecar"
+    assert card.intended_uses.source == "model-card sidecar"
+    assert card.caveats.value == "tag caveats" and card.caveats.source == "MLflow run tag caveats"
