@@ -37,9 +37,10 @@ def with_suffix(path: str, suffix: str) -> str:
 
 
 def main_document(files: Sequence[BundleFile]) -> str:
-    """The file to open first: the model card in HTML, else in PDF, else the first file."""
+    """The file to open first: the model card in HTML, else in PDF, else the summary, else
+    the first file."""
     paths = [f.path for f in files]
-    for main in (MODEL_CARD, with_suffix(MODEL_CARD, ".pdf")):
+    for main in (MODEL_CARD, with_suffix(MODEL_CARD, ".pdf"), SUMMARY):
         if main in paths:
             return main
     if not paths:

@@ -14,10 +14,11 @@ def _file(path: str) -> BundleFile:
     return BundleFile(path=path, kind="k", format=path.rsplit(".", 1)[-1], content=b"")
 
 
-def test_the_main_document_is_the_html_model_card_else_its_pdf_else_the_first_file() -> None:
+def test_the_main_document_is_the_model_card_else_the_summary_else_the_first_file() -> None:
     html = [_file("evidence.json"), _file("model-card.pdf"), _file(MODEL_CARD)]
     assert main_document(html) == "model-card.html"
     assert main_document(html[:2]) == "model-card.pdf"
+    assert main_document([_file("junit.xml"), _file("summary.md")]) == "summary.md"
     assert main_document([_file("junit.xml"), _file("evidence.json")]) == "junit.xml"
     with pytest.raises(ValueError, match="no main document"):
         main_document([])
