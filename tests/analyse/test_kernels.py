@@ -39,9 +39,9 @@ def test_pyarrow_is_imported_lazily() -> None:
     assert not any(m.startswith("pyarrow") for m in top_level)
 
 
-def test_importing_analytics_loads_nothing_heavy() -> None:
+def test_importing_the_analyse_stage_loads_nothing_heavy() -> None:
     code = (
-        "import sys, riskcards.analytics\n"
+        "import sys, riskcards.analyse\n"
         "print(sorted(m for m in ('mlflow', 'pandas', 'scipy', 'sklearn', 'pyarrow', 'weasyprint')"
         " if m in sys.modules))\n"
     )
