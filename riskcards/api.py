@@ -30,7 +30,7 @@ from riskcards.bundle import (
 )
 from riskcards.collect import CollectOptions, Source, TargetSpec, resolve
 from riskcards.collect.snapshot import snapshot_target
-from riskcards.errors import UsageError
+from riskcards.errors import ConfigError, UsageError
 from riskcards.load import Inputs, load_project
 from riskcards.load import load_inputs as _load_inputs
 from riskcards.load.catalogues import (
@@ -51,7 +51,7 @@ from riskcards.models.catalogue import Catalogue
 from riskcards.models.evidence import EvidenceSnapshot
 from riskcards.models.mapping import Check
 from riskcards.render import EVIDENCE, default_formats, main_document, render
-from riskcards.render.formats import selected
+from riskcards.render.formats import formats, selected
 from riskcards.render.junit import junit_xml
 
 __all__ = [  # re-exported for the CLI
@@ -242,18 +242,36 @@ def assess_target(
 
 
 def output_formats(inputs: Inputs, options: ReleaseOptions) -> tuple[str, ...]:
-    """The formats to write: ``--format`` (repeatable), else the default set; without PDF
-    when ``--no-pdf`` is given, or when the project file says ``outputs: {pdf: false}`` and
-    no format was named."""
+    """The formats to write: ``--format`` (repeatable), else the project file's
+    ``outputs.formats``, else the default set. PDF is left out with ``--no-pdf``, or, when no
+    ``--format`` is given, with the project's ``outputs: {pdf: false}``. An unknown name is
+    an error (with its position in the project file) before any evidence is read."""
+    outputs = inputs.project.config.outputs
     if options.formats:
-        chosen = options.formats
-        pdf = options.pdf is not False
+        chosen, pdf = options.formats, options.pdf is not False
     else:
-        chosen = default_formats()
-        pdf = inputs.project.config.outputs.pdf if options.pdf is None else options.pdf
+        _check_project_formats(inputs)
+        chosen = outputs.formats or default_formats()
+        pdf = outputs.pdf if options.pdf is None else options.pdf
     names = tuple(f for f in dict.fromkeys(chosen) if pdf or f != "pdf")
-    selected(names)  # an unknown name is a usage error before any evidence is read
+    selected(names)
     return names
+
+
+def _check_project_formats(inputs: Inputs) -> None:
+    project = inputs.project
+    known = {f.name for f in formats()}
+    unknown = [(i, f) for i, f in enumerate(project.config.outputs.formats) if f not in known]
+    if unknown and project.doc is not None:
+        issues = [
+            project.doc.issue(
+                ("outputs", "formats", i),
+                f"unknown output format {f!r}" + did_you_mean(f, known) + f" (known: "
+                f"{', '.join(sorted(known))})",
+            )
+            for i, f in unknown
+        ]
+        raise ConfigError(f"{len(issues)} problem(s) in the project", issues)
 
 
 def release(

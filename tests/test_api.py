@@ -20,7 +20,7 @@ from riskcards.api import (
     release,
     resolve_target,
 )
-from riskcards.errors import UsageError
+from riskcards.errors import ConfigError, UsageError
 from riskcards.resources import frameworks_dir
 from tests.conftest import AS_OF, snapshot_of
 from tests.load.test_catalogues import ACME, _extension
@@ -134,6 +134,27 @@ def test_formats_default_to_the_project_and_no_pdf_is_a_shorthand(tmp_path: Path
     assert output_formats(no_pdf, ReleaseOptions(formats=("pdf",))) == ("pdf",)
     with pytest.raises(UsageError, match="unknown output format 'htm'"):
         output_formats(inputs, ReleaseOptions(formats=("htm",)))
+
+
+def test_the_project_file_can_name_the_formats(tmp_path: Path) -> None:
+    text = "schema_version: 1\noutputs:\n  formats: [md, junit, pdf]\n  pdf: false\n"
+    inputs = load_inputs(LoadOptions(config=_project(tmp_path, text, {})))
+    assert output_formats(inputs, ReleaseOptions()) == ("md", "junit")
+    assert output_formats(inputs, ReleaseOptions(pdf=True)) == ("md", "junit", "pdf")
+    assert output_formats(inputs, ReleaseOptions(formats=("html",))) == ("html",)
+    result = release(inputs, tmp_path / "out", f"evidence:{_snapshot_file(tmp_path)}", NO_PDF)
+    assert sorted(f.path for f in result.manifest.files) == [
+        "evidence.json",
+        "junit.xml",
+        "summary.md",
+    ]
+    assert result.main == result.out / "summary.md"
+    bad = _project(tmp_path, "schema_version: 1\noutputs:\n  formats: [html, jsn]\n", {})
+    with pytest.raises(ConfigError) as caught:
+        output_formats(load_inputs(LoadOptions(config=bad)), ReleaseOptions())
+    (issue,) = caught.value.issues
+    assert (issue.line, issue.col, issue.path) == (3, 19, "outputs.formats[1]")
+    assert "unknown output format 'jsn'; did you mean 'json'?" in issue.message
 
 
 def test_extension_controls_can_be_mapped_and_reported(tmp_path: Path) -> None:

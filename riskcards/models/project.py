@@ -63,7 +63,14 @@ class Gate(Frozen):
 
 
 class Outputs(Frozen):
-    pdf: bool = True
+    """What a release writes when the command line names no ``--format``."""
+
+    pdf: bool = Field(default=True, description="write PDFs (false: the same as --no-pdf)")
+    formats: tuple[Identifier, ...] = Field(
+        default=(),
+        description="output formats to write (html, pdf, json, md, junit, or a registered "
+        "one); empty: the default set (html, pdf, json, md)",
+    )
 
 
 class ModelCardSidecar(Frozen):
