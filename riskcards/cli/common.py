@@ -210,3 +210,10 @@ def report(assessment: Any) -> None:
             f"({fw.coverage * 100:.0f}% covered)",
             err=True,
         )
+
+
+def report_bundle(result: Any) -> None:
+    """The status lines, then where the bundle is and the file to open first."""
+    report(result.assessment)
+    click.echo(f"bundle: {result.out}")
+    click.echo(f"open:   {result.main}")

@@ -7,7 +7,13 @@ from typing import Any
 
 import click
 
-from riskcards.cli.common import assessment_options, render_options, report, run, split_options
+from riskcards.cli.common import (
+    assessment_options,
+    render_options,
+    report_bundle,
+    run,
+    split_options,
+)
 
 
 @click.command()
@@ -29,6 +35,4 @@ def demo(out: Path, **params: Any) -> None:
     result = run(
         lambda: api.demo(out, load, options, progress=lambda msg: click.echo(msg, err=True))
     )
-    report(result.assessment)
-    click.echo(f"bundle: {result.out}")
-    click.echo(f"open:   {result.main}")
+    report_bundle(result)

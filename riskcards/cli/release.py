@@ -18,6 +18,7 @@ from riskcards.cli.common import (
     one_line,
     render_options,
     report,
+    report_bundle,
     run,
     source_options,
     split_options,
@@ -51,9 +52,7 @@ def release(target: str | None, out: Path, **params: Any) -> None:
         return api.release(api.load_inputs(load), out, target, options)
 
     result = run(go)
-    report(result.assessment)
-    click.echo(f"bundle: {result.out}")
-    click.echo(f"open:   {result.main}")
+    report_bundle(result)
 
 
 @click.command()
