@@ -30,10 +30,14 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from riskcards.assess import assess
 from riskcards.load.catalogues import load_frameworks
-from riskcards.render.release import EVIDENCE, render_release
+from riskcards.render import EVIDENCE, render
 from tests.conftest import AS_OF, make_snapshot
 
 REPEATS = 5
+
+
+# the default formats without PDF (what --no-pdf writes)
+NO_PDF = ("html", "json", "md")
 
 
 def timed(fn: Callable[[], object], repeats: int = REPEATS) -> tuple[float, list[float]]:
@@ -95,8 +99,9 @@ def main() -> None:
     ev = make_snapshot()
     assessment = assess(ev, loaded.catalogues, loaded.mapping, as_of=AS_OF)
 
-    def release(**kwargs: Any) -> dict[str, bytes]:
-        files = render_release(ev, assessment, loaded.catalogues, **kwargs)
+    def release(pdf: bool = True, **kwargs: Any) -> dict[str, bytes]:
+        formats = None if pdf else NO_PDF
+        files = render(ev, assessment, loaded.catalogues, formats=formats, **kwargs)
         return {f.path: f.content for f in files}
 
     files = release(pdf=False)

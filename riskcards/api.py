@@ -29,6 +29,7 @@ from riskcards.bundle import (
     write_file_atomically,
 )
 from riskcards.collect import CollectOptions, Source, TargetSpec, resolve
+from riskcards.collect import collect as collect_target
 from riskcards.collect.snapshot import snapshot_target
 from riskcards.errors import ConfigError, UsageError
 from riskcards.load import Inputs, load_project
@@ -175,12 +176,18 @@ def resolve_target(
     """
     if options.evidence_file is not None:
         return resolve(snapshot_target(options.evidence_file))
-    uri = target or inputs.project.config.target
+    return resolve(_target_uri(inputs.project, target, ", or --evidence FILE"))
+
+
+def _target_uri(project: Project, target: str | None, alternatives: str = "") -> str:
+    """The explicit target, else the project file's, else a usage error saying what to give."""
+    uri = target or project.config.target
     if not uri:
         raise UsageError(
-            "give a TARGET (runs:/..., models:/...), a target in riskcards.yaml, or --evidence FILE"
+            f"give a TARGET (runs:/..., models:/...){',' if alternatives else ' or'} "
+            f"a target in riskcards.yaml{alternatives}"
         )
-    return resolve(uri)
+    return uri
 
 
 def _collect_options(project: Project, options: ReleaseOptions) -> CollectOptions:
@@ -198,10 +205,8 @@ def collect(
     inputs: Inputs, target: str | None = None, options: ReleaseOptions = ReleaseOptions()
 ) -> EvidenceSnapshot:
     """The evidence snapshot for a target, from the source its scheme names."""
-    source, spec = resolve_target(inputs, target, options)
-    collect_options = _collect_options(inputs.project, options)
-    collect_options.check()
-    evidence = source.collect(spec, collect_options)
+    _, spec = resolve_target(inputs, target, options)
+    evidence = collect_target(spec, _collect_options(inputs.project, options))
     if options.evidence_file is not None and target and target.strip() != evidence.target.uri:
         raise UsageError(f"target {target!r} differs from the snapshot's {evidence.target.uri!r}")
     return evidence
@@ -209,7 +214,7 @@ def collect(
 
 def as_of(explicit: datetime | None, evidence: EvidenceSnapshot) -> datetime:
     """The assessment time: the explicit one, else when the evidence was collected (UTC)."""
-    when = explicit or evidence.provenance.collected_at or datetime.now(UTC)
+    when = explicit or evidence.provenance.collected_at
     if when.tzinfo is None:
         when = when.replace(tzinfo=UTC)
     return when.astimezone(UTC).replace(microsecond=0)
@@ -340,15 +345,10 @@ def collect_evidence(
     Only the project file is read (for its target and tracking URI), not the catalogues.
     """
     project = load_project(config)
-    target = target or project.config.target
-    if not target:
-        raise UsageError("give a TARGET (runs:/..., models:/...) or a target in riskcards.yaml")
-    source, spec = resolve(target)
+    _, spec = resolve(_target_uri(project, target))
     if out.is_dir():
         raise UsageError(f"--out {out} is a folder; give a file name such as evidence.json")
-    collect_options = _collect_options(project, options)
-    collect_options.check()
-    snapshot = source.collect(spec, collect_options)
+    snapshot = collect_target(spec, _collect_options(project, options))
     write_file_atomically(out, (snapshot.model_dump_json(indent=2) + "\n").encode())
     return snapshot
 

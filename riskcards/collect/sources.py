@@ -23,6 +23,7 @@ import math
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import cache
 from typing import Protocol, runtime_checkable
 
 from riskcards.collect.targets import TargetSpec, scheme_of
@@ -131,17 +132,12 @@ def resolve(uri: str) -> tuple[Source, TargetSpec]:
     return source, source.parse(uri)
 
 
+@cache
 def _builtins() -> None:
     """Register the built-in sources once (late, so plugins may import this module first)."""
-    if _BUILTINS_DONE:
-        return
-    _BUILTINS_DONE.append(True)
     from riskcards.collect.mlflow import MlflowSource
     from riskcards.collect.snapshot import SnapshotSource
 
     for source in (MlflowSource(), SnapshotSource()):
         if not any(s in _SOURCES for s in source.schemes):
             register_source(source)
-
-
-_BUILTINS_DONE: list[bool] = []

@@ -11,7 +11,6 @@ from outside riskcards); :func:`main_document` names the file to open first.
   with WeasyPrint (the only module that imports weasyprint, lazily); :mod:`.junit`: JUnit XML.
 - :mod:`.job`: one render's inputs and the documents built from them once;
   :mod:`.builtin`: the built-in formats' render functions; :mod:`.paths`: where files go.
-- :mod:`.release`: :func:`~.release.render_release`, the earlier entry point (``pdf=``).
 """
 
 from __future__ import annotations

@@ -176,3 +176,19 @@ def test_pdf_without_html_prints_the_html_but_does_not_write_it(loaded: Loaded) 
         "evidence.json"
     }
     assert all(f.content.startswith(b"%PDF-") for f in files if f.format == "pdf")
+
+
+def test_documents_and_paths(loaded: Loaded) -> None:
+    ev, a = assessed(loaded)
+    files = {f.path: f.content for f in render(ev, a, loaded.catalogues, formats=NO_PDF)}
+    assert set(files) == {
+        "model-card.html",
+        "datasets/evaluation-credit-eval-e1e2e3e4.html",
+        "datasets/training-credit-train-a1a2a3a4.html",
+        "gap-report-nist-ai-rmf.html",
+        "gap-report-nist-ai-rmf.json",
+        "gap-report-iso-iec-42001.html",
+        "gap-report-iso-iec-42001.json",
+        "evidence.json",
+        "summary.md",
+    }
