@@ -93,8 +93,9 @@ def bundle_links(fw: FrameworkAssessment, made: Sequence[BundleFile]) -> tuple[s
 
 
 def model_name(job: RenderJob) -> str:
-    """The model's name without its version: what stays the same from one release to the next."""
-    return job.evidence.model_name
+    """The model's name without its version: what stays the same from one release to the next
+    (the registered model's name, else the run's name, else its id)."""
+    return job.evidence.target.model_name or job.evidence.model_name
 
 
 def model_card(job: RenderJob) -> ModelCard:

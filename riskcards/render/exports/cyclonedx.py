@@ -135,8 +135,8 @@ def _fairness(analysis: Analysis | None) -> list[dict[str, str]]:
             found.append(
                 {
                     "groupAtRisk": f"{attr.attribute}={attr.worst_slice}",
-                    "harms": f"accuracy {attr.worst_slice_gap:.4g} below the best slice of "
-                    f"{attr.attribute} (recomputed by riskcards from {report.source.table})",
+                    "harms": f"accuracy {attr.worst_slice_gap:.4g} below the overall "
+                    f"accuracy (recomputed by riskcards from {report.source.table})",
                 }
             )
     return found
