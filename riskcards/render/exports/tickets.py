@@ -109,7 +109,7 @@ def _github_body(
 ) -> str:
     lines = [f"- **{label}**: {md_escape(value)}" for label, value in facts]
     lines += ["", "### Checks that did not pass", ""]
-    lines += [f"- `{md_escape(i)}` {md_escape(s)}" for i, s in _failing(c)] or ["- none"]
+    lines += [f"- {md_escape(i)}: {md_escape(s)}" for i, s in _failing(c)] or ["- none"]
     lines += ["", "### In the release bundle", ""]
     lines += [f"- {md_escape(p)}" for p in links] or ["- none"]
     lines += ["", f"<!-- riskcards-key: {key} -->"]
