@@ -77,7 +77,7 @@ def prop(name: str, value: object, ns: str | None = PROPS_NS) -> dict[str, str]:
 
 def _props(*pairs: tuple[str, object]) -> dict[str, list[dict[str, str]]]:
     """``{"props": [...]}`` for the pairs with a value, or nothing (OSCAL lists are non-empty)."""
-    found = [prop(n, v) for n, v in pairs if v not in (None, "", ())]
+    found = [prop(n, v) for n, v in pairs if v is not None and line(str(v))]
     return {"props": found} if found else {}
 
 

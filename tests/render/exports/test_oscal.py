@@ -11,7 +11,13 @@ import pytest
 from pydantic import ValidationError
 from trestle.oscal import assessment_plan, assessment_results, catalog
 
-from riskcards.models.assessment import ControlStatus, Decision
+from riskcards.models.assessment import (
+    CheckResult,
+    CheckStatus,
+    ControlStatus,
+    Decision,
+    EvidenceRef,
+)
 from riskcards.render.exports.oscal import REASONS, oscal_files, oscal_id
 from riskcards.render.job import RenderJob
 from tests.conftest import snapshot_of
@@ -168,6 +174,27 @@ def test_results_import_the_plan_and_point_at_the_catalog(job: RenderJob) -> Non
         assert reviewed == {oscal_id(c.control_id) for c in fw.controls} <= set(controls)
         targets = {f["target"]["target-id"] for f in results["results"][0]["findings"]}
         assert targets <= statements
+
+
+def test_blank_and_multi_line_values_still_make_valid_oscal(job: RenderJob) -> None:
+    fw = job.assessment.frameworks[0]
+    control = fw.controls[0]
+    blank = EvidenceRef(kind="tag", locator="runs:/abc tag note", value=" \n ", digest=None)
+    check = CheckResult(
+        check_id="x",
+        title="line one\nline two",
+        kind="run",
+        severity="high",
+        status=CheckStatus.FAIL,
+        reason="first\nsecond",
+        evidence=(blank,),
+        owner="  team\n a  ",
+    )
+    odd = with_control(job, fw.catalogue_id, 0, checks=(*control.checks, check), label="a\nb")
+    doc = _results(odd, fw.catalogue_id)
+    assessment_results.Model.model_validate({"assessment-results": doc})
+    finding = doc["results"][0]["findings"][0]
+    assert _props(finding)["owner"] == ["team a"] and "\n" not in finding["title"]
 
 
 def test_control_ids_become_oscal_tokens() -> None:
