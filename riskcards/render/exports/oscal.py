@@ -38,6 +38,7 @@ from riskcards.render.exports.common import (
     stable_uuid,
     to_json,
 )
+from riskcards.render.html import md_escape
 from riskcards.render.job import RenderJob
 from riskcards.render.paths import MODEL_CARD
 
@@ -65,9 +66,15 @@ def oscal_id(identifier: str) -> str:
     return token if re.match(r"[A-Za-z_]", token) else f"_{token}"
 
 
-def line(text: str) -> str:
-    """One line of text, whitespace folded (OSCAL titles and prop values are single lines)."""
-    return " ".join(text.split())
+def line(value: str) -> str:
+    """One line of plain text, whitespace folded (a prop value)."""
+    return " ".join(value.split())
+
+
+def text(value: object) -> str:
+    """Data in an OSCAL markup field (titles, descriptions, remarks, prose are Markdown in
+    OSCAL JSON): escaped, so it reads as text; whitespace folded."""
+    return md_escape(value)
 
 
 def prop(name: str, value: object, ns: str | None = PROPS_NS) -> dict[str, str]:
@@ -87,7 +94,7 @@ def _aware(when: datetime) -> str:
 
 def _metadata(job: RenderJob, title: str, version: str, **more: Any) -> dict[str, Any]:
     return {
-        "title": line(title),
+        "title": text(title),
         "last-modified": _aware(job.assessment.as_of),
         "version": version,
         "oscal-version": OSCAL_VERSION,
@@ -110,13 +117,13 @@ def _control(control: Control) -> dict[str, Any]:
     oid = oscal_id(control.id)
     statement: dict[str, Any] = {"id": f"{oid}_smt", "name": "statement"}
     if control.text:
-        statement["prose"] = control.text
+        statement["prose"] = text(control.text)
     parts = [statement]
     if control.summary:
-        parts.append({"id": f"{oid}_gdn", "name": "guidance", "prose": control.summary})
+        parts.append({"id": f"{oid}_gdn", "name": "guidance", "prose": text(control.summary)})
     return {
         "id": oid,
-        "title": line(control.title or control.label or control.id),
+        "title": text(control.title or control.label or control.id),
         "props": [
             prop("label", control.id, ns=None),
             *(prop("alias", a) for a in control.aliases),
@@ -131,11 +138,11 @@ def _group(cat: Catalogue, group: ControlGroup) -> dict[str, Any]:
     found: dict[str, Any] = {
         "id": oscal_id(group.id),
         "class": oscal_id(group.level),
-        "title": line(group.title),
+        "title": text(group.title),
         "props": [prop("label", group.id, ns=None)],
     }
     if group.text:
-        found["parts"] = [{"name": "overview", "prose": group.text}]
+        found["parts"] = [{"name": "overview", "prose": text(group.text)}]
     subgroups = [_group(cat, g) for g in cat.groups if g.parent == group.id]
     controls = [_control(c) for c in cat.controls if c.group == group.id]
     if subgroups:
@@ -149,10 +156,11 @@ def catalog(job: RenderJob, cat: Catalogue) -> dict[str, Any]:
     """The catalogue as an OSCAL ``catalog``."""
     source = {
         "uuid": stable_uuid("catalog-source", cat.id, cat.version),
-        "title": line(cat.document or cat.title),
+        "title": text(cat.document or cat.title),
         "rlinks": [{"href": cat.source_url}],
-        "remarks": f"Publisher: {cat.publisher}. Licence: {cat.licence}."
-        + (f" {cat.attribution}" if cat.attribution else ""),
+        "remarks": text(
+            f"Publisher: {cat.publisher}. Licence: {cat.licence}. {cat.attribution or ''}"
+        ),
     }
     return {
         "catalog": {
@@ -175,7 +183,7 @@ def catalog(job: RenderJob, cat: Catalogue) -> dict[str, Any]:
 
 def _reviewed(fw: Framework) -> dict[str, Any]:
     return {
-        "description": line(f"The controls of {fw.catalogue_title} ({fw.catalogue_version})."),
+        "description": text(f"The controls of {fw.catalogue_title} ({fw.catalogue_version})."),
         "control-selections": [
             {"include-controls": [{"control-id": oscal_id(c.control_id)} for c in fw.controls]}
         ],
@@ -205,7 +213,7 @@ def assessment_plan(job: RenderJob, fw: Framework) -> dict[str, Any]:
                 "resources": [
                     {
                         "uuid": catalog_ref,
-                        "title": line(f"OSCAL catalog: {fw.catalogue_title}"),
+                        "title": text(f"OSCAL catalog: {fw.catalogue_title}"),
                         "rlinks": [{"href": catalog_path, "media-type": "application/json"}],
                     }
                 ]
@@ -231,7 +239,7 @@ def _resource(fw: Framework, ref: EvidenceRef) -> dict[str, Any] | None:
         rlink["hashes"] = [{"algorithm": "SHA-256", "value": ref.digest.lower()}]
     return {
         "uuid": stable_uuid("evidence-resource", fw.catalogue_id, evidence_id(ref)),
-        "title": line(f"{ref.kind}: {ref.locator}"),
+        "title": text(f"{ref.kind}: {ref.locator}"),
         **_props(("digest", ref.digest), ("evidence-kind", ref.kind)),
         "rlinks": [rlink],
     }
@@ -241,14 +249,15 @@ def _observation(job: RenderJob, fw: Framework, ref: EvidenceRef) -> dict[str, A
     resource = _resource(fw, ref)
     evidence: dict[str, Any] = {
         "href": f"#{resource['uuid']}" if resource else _href(ref),
-        "description": ref.locator,
+        "description": text(ref.locator),
         **_props(("value", ref.value), ("digest", ref.digest)),
     }
     return {
         "uuid": stable_uuid("observation", fw.catalogue_id, evidence_id(ref)),
-        "title": line(f"{ref.kind}: {ref.locator}"),
-        "description": f"{ref.kind} {ref.locator}"
-        + (f" = {ref.value}" if ref.value is not None else ""),
+        "title": text(f"{ref.kind}: {ref.locator}"),
+        "description": text(
+            f"{ref.kind} {ref.locator}" + (f" = {ref.value}" if ref.value is not None else "")
+        ),
         **_props(("evidence-kind", ref.kind)),
         "methods": ["TEST" if ref.kind == "metric" else "EXAMINE"],
         "relevant-evidence": [evidence],
@@ -259,6 +268,7 @@ def _observation(job: RenderJob, fw: Framework, ref: EvidenceRef) -> dict[str, A
 def _finding_props(c: ControlResult) -> dict[str, list[dict[str, str]]]:
     decision = c.decision
     return _props(
+        ("control", c.control_id),
         ("status", c.status.value),
         ("inferred", "true" if c.via_crosswalk else None),
         *(("via-crosswalk", s) for s in c.via_crosswalk),
@@ -274,23 +284,24 @@ def _finding_props(c: ControlResult) -> dict[str, list[dict[str, str]]]:
 
 
 def _remarks(c: ControlResult) -> str | None:
-    lines = [
-        f"- {k.check_id} ({k.status.value}, {k.severity}): {k.reason}"
+    """A Markdown list: each check, note and decision, its data escaped."""
+    said = [
+        f"{k.check_id} ({k.status.value}, {k.severity}): {k.reason}"
         + (f" Expected {k.expected}; observed {k.observed}." if k.expected else "")
         for k in c.checks
     ]
-    lines += [f"- note: {n}" for n in c.notes]
+    said += [f"note: {n}" for n in c.notes]
     if c.decision:
-        lines.append(f"- {c.decision.kind} by {c.decision.approver}: {c.decision.reason}")
-    return "\n".join(lines) or None
+        said.append(f"{c.decision.kind} by {c.decision.approver}: {c.decision.reason}")
+    return "\n".join(f"- {text(s)}" for s in said) or None
 
 
 def _finding(fw: Framework, c: ControlResult) -> dict[str, Any]:
     oid = oscal_id(c.control_id)
     found: dict[str, Any] = {
         "uuid": stable_uuid("finding", fw.catalogue_id, c.control_id),
-        "title": line(f"{c.control_id}: {c.label}" if c.label else c.control_id),
-        "description": c.reason,
+        "title": text(f"{c.control_id}: {c.label}" if c.label else c.control_id),
+        "description": text(c.reason),
         **_finding_props(c),
         "target": {
             "type": "statement-id",
@@ -325,10 +336,12 @@ def assessment_results(job: RenderJob, fw: Framework) -> dict[str, Any]:
     refs = list(evidence_of([k for c in fw.controls for k in c.checks]))
     result: dict[str, Any] = {
         "uuid": stable_uuid("result", job.evidence.target.uri, fw.catalogue_id),
-        "title": line(f"{job.model} against {fw.catalogue_title}"),
-        "description": f"riskcards assessed {job.evidence.target.uri} against "
-        f"{fw.catalogue_title} ({fw.catalogue_version}) through the evidence mapping "
-        f"{job.assessment.mapping_id}, as of {job.assessment.as_of.isoformat()}.",
+        "title": text(f"{job.model} against {fw.catalogue_title}"),
+        "description": text(
+            f"riskcards assessed {job.evidence.target.uri} against {fw.catalogue_title} "
+            f"({fw.catalogue_version}) through the evidence mapping "
+            f"{job.assessment.mapping_id}, as of {job.assessment.as_of.isoformat()}."
+        ),
         "start": _aware(job.assessment.as_of),
         **_props(("target", job.evidence.target.uri), ("mapping", job.assessment.mapping_id)),
         "reviewed-controls": _reviewed(fw),

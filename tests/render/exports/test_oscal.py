@@ -19,6 +19,7 @@ from riskcards.models.assessment import (
     EvidenceRef,
 )
 from riskcards.render.exports.oscal import REASONS, oscal_files, oscal_id
+from riskcards.render.html import md_escape
 from riskcards.render.job import RenderJob
 from tests.conftest import snapshot_of
 from tests.render.exports.conftest import MakeJob, gap_statuses, with_control
@@ -78,7 +79,7 @@ def test_findings_carry_riskcards_status_beside_the_oscal_state(job: RenderJob) 
         assert len(findings) == len(controls)
         for finding in findings:
             props = _props(finding)
-            control = finding["title"].split(":")[0]
+            (control,) = props["control"]
             status = ControlStatus(props["status"][0])
             assert status.value == controls[control]
             state = finding["target"]["status"]
@@ -195,6 +196,18 @@ def test_blank_and_multi_line_values_still_make_valid_oscal(job: RenderJob) -> N
     assessment_results.Model.model_validate({"assessment-results": doc})
     finding = doc["results"][0]["findings"][0]
     assert _props(finding)["owner"] == ["team a"] and "\n" not in finding["title"]
+
+
+def test_data_in_markup_fields_is_escaped(job: RenderJob) -> None:
+    hostile = "<img src=x onerror=alert(1)> [link](https://evil.example) *b*"
+    fw = job.assessment.frameworks[0]
+    doc = _results(
+        with_control(job, fw.catalogue_id, 0, label=hostile, reason=hostile), fw.catalogue_id
+    )
+    assessment_results.Model.model_validate({"assessment-results": doc})
+    finding = doc["results"][0]["findings"][0]
+    for field in (finding["title"], finding["description"]):
+        assert md_escape(hostile) in field and hostile not in field
 
 
 def test_control_ids_become_oscal_tokens() -> None:
