@@ -20,7 +20,7 @@ from riskcards.models.assessment import (
     EvidenceRef,
     FrameworkAssessment,
 )
-from riskcards.models.bundle import BundleFile
+from riskcards.models.bundle import MODEL_CARD_KIND, BundleFile
 from riskcards.render.job import RenderJob
 from riskcards.render.views import ModelCard, build_model_card
 
@@ -88,7 +88,7 @@ def evidence_id(ref: EvidenceRef) -> str:
 def bundle_links(fw: FrameworkAssessment, made: Sequence[BundleFile]) -> tuple[str, ...]:
     """The paths of the bundle files about ``fw`` made so far, then the model card's."""
     ours = [f.path for f in made if f.framework == fw.catalogue_id]
-    card = [f.path for f in made if f.kind == "model-card"]
+    card = [f.path for f in made if f.kind == MODEL_CARD_KIND]
     return (*ours, *card)
 
 
