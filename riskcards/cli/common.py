@@ -116,8 +116,8 @@ render_options = with_options(
             "formats",
             multiple=True,
             metavar="NAME",
-            help="Write this output format (repeatable): html, pdf, json, md, junit, or a "
-            "registered one. Default: html, pdf, json and md.",
+            help="Write this output format (repeatable): html, pdf, json, md, junit, oscal, "
+            "cyclonedx, hf, tickets, or a registered one. Default: html, pdf, json and md.",
         ),
         click.option(
             "--no-pdf",

@@ -85,6 +85,9 @@ def isolated_mlflow(tracking_uri: str) -> Iterator[None]:
         for name in saved_environment:
             del os.environ[name]
         os.environ["MLFLOW_DISABLE_TELEMETRY"] = "true"
+        # MLflow draws download progress bars whenever tqdm is installed (huggingface_hub
+        # brings it): the demo stays quiet
+        os.environ["MLFLOW_ENABLE_ARTIFACTS_PROGRESS_BAR"] = "false"
         # Without the environment, "set" means set with mlflow.set_tracking_uri by the caller.
         if mlflow.is_tracking_uri_set():  # type: ignore[no-untyped-call]
             saved_tracking_uri = mlflow.get_tracking_uri()

@@ -17,6 +17,9 @@ name       default  stage     files
 ``md``     yes      SUMMARY   summary.md, which lists every other file
 =========  =======  ========  ==========================================================
 
+The exports ``oscal``, ``cyclonedx``, ``hf`` and ``tickets`` (stage DATA, not default) are
+described in :mod:`riskcards.render.exports`.
+
 ``evidence.json`` and ``analytics.json`` (stage EVIDENCE) are the evidence the bundle was
 rendered from: they are always written, whatever the formats, and are not in the registry.
 Asking for ``pdf`` without ``html`` builds the HTML in memory for the PDF but writes none.
@@ -47,7 +50,7 @@ from enum import IntEnum
 
 from riskcards.errors import UsageError
 from riskcards.models.bundle import BundleFile
-from riskcards.render import builtin
+from riskcards.render import builtin, exports
 from riskcards.render.job import RenderJob
 
 RenderFunction = Callable[[RenderJob, Sequence[BundleFile]], Iterable[BundleFile]]
@@ -176,4 +179,24 @@ BUILTIN_FORMATS = (
     ),
 )
 for _fmt in BUILTIN_FORMATS:
+    register_format(_fmt)
+
+# The exports for other tools (riskcards.render.exports), off by default, after the JSON.
+EXPORT_FORMATS = (
+    OutputFormat(
+        "oscal", "OSCAL catalog, assessment plan and results per framework", exports.oscal_files
+    ),
+    OutputFormat(
+        "cyclonedx",
+        "ml-bom.cdx.json: a CycloneDX 1.6 ML-BOM with declarations",
+        exports.cyclonedx_files,
+    ),
+    OutputFormat("hf", "huggingface/README.md: a Hugging Face model card", exports.hf_files),
+    OutputFormat(
+        "tickets",
+        "tickets/*.json: GitHub and Jira issue payloads, one per gap",
+        exports.ticket_files,
+    ),
+)
+for _fmt in EXPORT_FORMATS:
     register_format(_fmt)

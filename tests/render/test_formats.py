@@ -54,7 +54,11 @@ TOY = OutputFormat("toy", "every control's status, one per line", _toy)
 
 def test_the_default_set_is_html_pdf_json_and_md() -> None:
     assert default_formats() == ("html", "pdf", "json", "md")
-    assert [f.name for f in formats()] == ["html", "pdf", "json", "junit", "md"]
+    assert [f.name for f in formats()] == [
+        *("html", "pdf", "json", "junit"),
+        *("oscal", "cyclonedx", "hf", "tickets"),  # the exports (riskcards.render.exports)
+        "md",
+    ]
     assert [f.name for f in selected()] == ["html", "pdf", "json", "evidence", "md"]
     assert all(f.description for f in formats())
 
@@ -107,7 +111,8 @@ def test_an_unknown_format_is_a_usage_error_with_the_near_match(
     with pytest.raises(UsageError, match="unknown output format") as caught:
         render(ev, a, loaded.catalogues, formats=["html", name])
     message = str(caught.value)
-    assert hint in message and "(known: html, json, junit, md, pdf)" in message
+    known = "(known: cyclonedx, hf, html, json, junit, md, oscal, pdf, tickets)"
+    assert hint in message and known in message
     assert "did you mean" not in message or name != "docx"
 
 
