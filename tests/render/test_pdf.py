@@ -377,6 +377,27 @@ def test_every_pdf_is_pdfa_3b_with_the_evidence_attached(bundle: dict[str, bytes
         assert len(reader.trailer["/ID"]) == 2
 
 
+def _struct_types(node: object, found: set[str]) -> None:
+    obj = node.get_object()  # type: ignore[attr-defined]
+    if isinstance(obj, dict) or hasattr(obj, "get"):
+        if "/S" in obj:
+            found.add(str(obj["/S"]))
+        kids = obj.get("/K")
+        if kids is not None:
+            for kid in kids if isinstance(kids, list) else [kids]:
+                if hasattr(kid, "get_object") and hasattr(kid.get_object(), "get"):
+                    _struct_types(kid, found)
+
+
+def test_every_pdf_is_tagged_with_a_structure_tree(bundle: dict[str, bytes]) -> None:
+    for path in _pdfs(bundle):
+        root = _reader(bundle[path]).trailer["/Root"]
+        assert bool(root["/MarkInfo"]["/Marked"]), path
+        types: set[str] = set()
+        _struct_types(root["/StructTreeRoot"], types)
+        assert {"/H1", "/P", "/Table", "/TH", "/TD"} <= types, (path, sorted(types))
+
+
 def test_pdfs_are_identical_in_parallel_and_in_sequence(
     bundle: dict[str, bytes], loaded: Loaded
 ) -> None:
