@@ -87,6 +87,7 @@ def evaluate_attestation(
         "evidence": (ref,),
         "source": "attestation",
         "expected": "a current attestation for this release",
+        "expires": att.expires.isoformat() if att.expires else None,
     }
     problem = None
     if att.date > day:
@@ -171,7 +172,10 @@ def decide(
                 }
             )
     blocking = _blocking(result, decisions, strict=strict)
-    return result.model_copy(update={"notes": tuple(notes), "blocking": blocking})
+    required = result.control_id in decisions.gate.required.get(result.catalogue_id, ())
+    return result.model_copy(
+        update={"notes": tuple(notes), "blocking": blocking, "required": required}
+    )
 
 
 def _blocking(result: ControlResult, decisions: Decisions, *, strict: bool) -> bool:

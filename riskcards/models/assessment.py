@@ -80,6 +80,7 @@ class CheckResult(Frozen):
     override: OverrideNote | None = None
     owner: str | None = Field(default=None, description="who remediates a failure of this check")
     source: str = Field(default="mapping", description="'mapping' or 'attestation'")
+    expires: str | None = Field(default=None, description="an attestation's expiry date")
 
 
 class ControlResult(Frozen):
@@ -99,6 +100,7 @@ class ControlResult(Frozen):
     decision: Decision | None = None
     notes: tuple[str, ...] = Field(default=(), description="expired waivers, stale evidence, ...")
     blocking: bool = False
+    required: bool = Field(default=False, description="the project's gate requires it assessed")
 
 
 class FrameworkAssessment(Frozen):
