@@ -101,6 +101,9 @@ class ControlResult(Frozen):
     notes: tuple[str, ...] = Field(default=(), description="expired waivers, stale evidence, ...")
     blocking: bool = False
     required: bool = Field(default=False, description="the project's gate requires it assessed")
+    expired_waiver: Decision | None = Field(
+        default=None, description="a waiver of this control that has expired (it no longer counts)"
+    )
 
 
 class FrameworkAssessment(Frozen):

@@ -3,7 +3,8 @@
 Each takes the :class:`~riskcards.render.job.RenderJob` and the files the formats before it
 made, and returns its own files; :mod:`riskcards.render.formats` registers them:
 
-- :func:`html_files` - the model card, the dataset sheets and the gap reports;
+- :func:`html_files` - the model card, the dataset sheets, the gap reports and the Statements
+  of Applicability (with a CSV of each);
 - :func:`pdf_files` - a PDF/A-3b of each HTML document, ``evidence.json`` embedded, rendered
   in parallel worker processes (:mod:`riskcards.render.pdf`, imported only here, lazily);
 - :func:`json_files` - each gap report as JSON;
@@ -47,7 +48,8 @@ def _json(data: object) -> bytes:
 
 
 def html_files(job: RenderJob, made: Sequence[BundleFile]) -> Sequence[BundleFile]:
-    return job.html_documents
+    """The HTML documents, and each Statement of Applicability as CSV beside its HTML."""
+    return (*job.html_documents, *job.soa_tables)
 
 
 def pdf_files(job: RenderJob, made: Sequence[BundleFile]) -> list[BundleFile]:

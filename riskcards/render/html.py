@@ -25,6 +25,7 @@ from jinja2 import (
 from markupsafe import Markup, escape
 
 from riskcards.models.base import fmt_number
+from riskcards.render.views.text import short_id, short_locator
 from riskcards.resources import templates_dir
 
 NOT_PROVIDED = "Not provided"
@@ -81,6 +82,8 @@ def _environment(user_dir: str | None) -> Environment:
     env.filters["num"] = fmt_number
     env.filters["md"] = md_escape
     env.filters["paragraphs"] = _paragraphs
+    env.filters["short"] = short_locator
+    env.filters["short_id"] = short_id
     env.globals["NOT_PROVIDED"] = NOT_PROVIDED
     return env
 

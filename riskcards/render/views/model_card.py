@@ -19,6 +19,7 @@ from riskcards.models.evidence import DatasetInput, EvidenceSnapshot, MetricValu
 from riskcards.models.project import ModelCardSidecar
 from riskcards.render.paths import dataset_sheet_path
 from riskcards.render.views.common import Chart, FrameworkStatus, Prose, Row, framework_status
+from riskcards.render.views.decision import GateDecision
 from riskcards.render.views.figures import analysis_charts, coverage_charts
 
 _SLICE = re.compile(r"^slice/(?P<attr>[^/]+)/(?P<value>[^/]+)/(?P<metric>.+)$")
@@ -47,8 +48,10 @@ class DatasetRef(Frozen):
 
 
 class ModelCard(Frozen):
-    """The sections of Mitchell et al., "Model Cards for Model Reporting" (2019)."""
+    """The sections of Mitchell et al., "Model Cards for Model Reporting" (2019), after the
+    release decision. Sections other stages add (model identity, ...) slot in by name."""
 
+    decision: GateDecision | None = Field(default=None, description="first: the gate's verdict")
     details: tuple[Row, ...]
     overview: Prose
     intended_uses: Prose
@@ -249,12 +252,14 @@ def build_model_card(
     assessment: Assessment,
     sidecar: ModelCardSidecar | None = None,
     analysis: Analysis | None = None,
+    decision: GateDecision | None = None,
 ) -> ModelCard:
     run = ev.run
     text = _Texts(ev, sidecar)
     metrics = _Metrics.of(run)
     slice_attrs = tuple(sorted(metrics.slices))
     return ModelCard(
+        decision=decision,
         details=_details(ev, text),
         overview=_overview(ev, text),
         intended_uses=text("primary_intended_uses", "intended_use"),

@@ -1,0 +1,24 @@
+"""Small text helpers the views and templates share (layer: render): pure.
+
+Long identifiers (MLflow run IDs, sha256 digests, URIs) are shortened where a reader scans
+(tables, one-line citations); the full form is printed once, in an appendix.
+"""
+
+from __future__ import annotations
+
+import re
+
+_HEX = re.compile(r"\b[0-9a-f]{32,64}\b")
+_LONG_URI = 48
+
+
+def short_id(value: str, keep: int = 8) -> str:
+    """``0123456789abcdef...`` -> ``01234567…``: a hash or run ID, shortened."""
+    return value if len(value) <= keep + 1 else value[:keep] + "\u2026"
+
+
+def short_locator(value: str) -> str:
+    """An evidence locator or URI with each run ID and digest shortened to 8 characters, and
+    what remains cut to a readable length."""
+    text = _HEX.sub(lambda m: short_id(m.group(0)), value)
+    return text if len(text) <= _LONG_URI else text[: _LONG_URI - 1] + "\u2026"
