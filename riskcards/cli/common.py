@@ -131,6 +131,19 @@ render_options = with_options(
             type=click.Path(file_okay=False, path_type=Path),
             help="Folder of templates that override the built-in ones.",
         ),
+        click.option(
+            "--link-base",
+            metavar="URL",
+            help="summary.md links the bundle's files under this URL (e.g. a CI artifact "
+            "URL) instead of relatively.",
+        ),
+        click.option(
+            "--ticket-format",
+            type=click.Choice(["md", "jira"]),
+            default="md",
+            show_default=True,
+            help="jira: also write summary.jira.txt, the summary in Jira wiki markup.",
+        ),
     ]
 )
 

@@ -10,7 +10,8 @@ made, and returns its own files; :mod:`riskcards.render.formats` registers them:
 - :func:`json_files` - each gap report as JSON;
 - :func:`evidence_files` - ``evidence.json`` and, when there is one, ``analytics.json``;
 - :func:`junit_files` - ``junit.xml``, one test case per control (:mod:`riskcards.render.junit`);
-- :func:`summary_files` - ``summary.md``, which lists every file made before it.
+- :func:`summary_files` - ``summary.md`` (and ``summary.jira.txt`` in Jira wiki markup when
+  asked), which links every file made before it.
 """
 
 from __future__ import annotations
@@ -36,6 +37,7 @@ from riskcards.render.paths import (
     EVIDENCE,
     JUNIT,
     SUMMARY,
+    SUMMARY_JIRA,
     gap_report_path,
     main_document,
     with_suffix,
@@ -120,10 +122,31 @@ def junit_files(job: RenderJob, made: Sequence[BundleFile]) -> list[BundleFile]:
 
 
 def summary_files(job: RenderJob, made: Sequence[BundleFile]) -> list[BundleFile]:
+    """``summary.md``, and with ``ticket_format="jira"`` the same in Jira wiki markup."""
     summary = build_summary(
-        job.assessment, job.gap_reports, (f.path for f in made), main_document(made)
+        job.assessment,
+        job.gap_reports,
+        (f.path for f in made),
+        main_document(made),
+        job.decision,
+        job.link_base,
     )
-    content = job.page(
-        "summary.md.j2", f"Release summary: {job.model}", "Release summary", summary=summary
-    )
-    return [BundleFile(path=SUMMARY, kind=SUMMARY_KIND, format=MARKDOWN_FORMAT, content=content)]
+    title = f"Release summary: {job.model}"
+    files = [
+        BundleFile(
+            path=SUMMARY,
+            kind=SUMMARY_KIND,
+            format=MARKDOWN_FORMAT,
+            content=job.page("summary.md.j2", title, "Release summary", summary=summary),
+        )
+    ]
+    if job.ticket_format == "jira":
+        files.append(
+            BundleFile(
+                path=SUMMARY_JIRA,
+                kind=SUMMARY_KIND,
+                format="jira",
+                content=job.page("summary.jira.j2", title, "Release summary", summary=summary),
+            )
+        )
+    return files

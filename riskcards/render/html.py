@@ -32,7 +32,7 @@ NOT_PROVIDED = "Not provided"
 
 
 def _autoescape(name: str | None) -> bool:
-    return bool(name) and not str(name).endswith((".md.j2", ".md"))
+    return bool(name) and not str(name).endswith((".md.j2", ".md", ".jira.j2"))
 
 
 @pass_eval_context
@@ -59,6 +59,19 @@ def md_escape(value: Any) -> str:
     return _BARE_LINK.sub(lambda m: "\\:" if m.group(1) else m.group(2) + "\\.", text)
 
 
+# Jira wiki markup: links, images, macros, monospace and table cells ([ ] ! { } |) and the
+# backslash start markup anywhere; text effects (* _ ? - + ^ ~) only next to a space or the
+# text's end, so "credit-risk" or "demographic_parity" stay as they are.
+_JIRA_ALWAYS = re.compile(r"([\\\[\]!{}|])")
+_JIRA_EDGE = re.compile(r"(?:(?<=\s)|^)([*_?+^~-])|([*_?+^~-])(?=\s|$)")
+
+
+def jira_escape(value: Any) -> str:
+    """Make untrusted text inert in Jira wiki markup: markup characters escaped."""
+    text = _JIRA_ALWAYS.sub(r"\\\1", " ".join(str(value).split()))
+    return _JIRA_EDGE.sub(lambda m: "\\" + (m.group(1) or m.group(2)), text)
+
+
 def _paragraphs(value: str) -> Markup:
     """Plain text with blank-line paragraphs, escaped, as <p> elements."""
     parts = [p.strip() for p in re.split(r"\n\s*\n", value) if p.strip()]
@@ -81,6 +94,7 @@ def _environment(user_dir: str | None) -> Environment:
     env.filters["np"] = _or_not_provided
     env.filters["num"] = fmt_number
     env.filters["md"] = md_escape
+    env.filters["jira"] = jira_escape
     env.filters["paragraphs"] = _paragraphs
     env.filters["short"] = short_locator
     env.filters["short_id"] = short_id

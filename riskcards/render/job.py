@@ -90,7 +90,7 @@ class RenderJob:
     @cached_property
     def decision(self) -> GateDecision:
         """The release decision, with links from the bundle's top folder."""
-        return build_decision(self.assessment, notice_days=self.notice_days)
+        return build_decision(self.assessment, notice_days=self.notice_days, analysis=self.analysis)
 
     @cached_property
     def gap_reports(self) -> tuple[tuple[FrameworkAssessment, GapReport], ...]:

@@ -14,6 +14,8 @@ MODEL_CARD: Final = "model-card.html"
 EVIDENCE: Final = "evidence.json"
 ANALYTICS: Final = "analytics.json"
 SUMMARY: Final = "summary.md"
+SUMMARY_JIRA: Final = "summary.jira.txt"
+TICKET_FORMATS: Final = ("md", "jira")
 JUNIT: Final = "junit.xml"
 SOA_KIND: Final = "statement-of-applicability"
 

@@ -13,8 +13,8 @@ template                   name        view                        module
 =========================  ==========  ==========================  =========================
 
 The release decision (:class:`GateDecision`, :mod:`.decision`) comes first in the model
-card, each gap report and the summary. Every template also receives ``meta`` (:class:`DocumentMeta`, in :mod:`.common` with the
-small values the views share). The model card's charts are made in :mod:`.figures`. Values
+card, each gap report and the summary. Every template also receives ``meta``
+(:class:`DocumentMeta`, in :mod:`.common` with the small values the views share). The model card's charts are made in :mod:`.figures`. Values
 that are unknown are ``None`` and render as "Not provided".
 """
 
@@ -34,8 +34,8 @@ from riskcards.render.views.dataset_sheet import (
     build_dataset_sheet,
     dataset_quality,
 )
-from riskcards.render.views.figures import analysis_charts, coverage_charts
 from riskcards.render.views.decision import GateDecision, build_decision
+from riskcards.render.views.figures import analysis_charts, coverage_charts
 from riskcards.render.views.gap_report import (
     ControlView,
     EvidenceItem,

@@ -10,10 +10,10 @@ waivers of one ticket that disagree between frameworks. Pure: built from the ass
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
 
 from pydantic import Field
 
+from riskcards.models.analysis import Analysis
 from riskcards.models.assessment import (
     Assessment,
     CheckResult,
@@ -24,28 +24,30 @@ from riskcards.models.assessment import (
 )
 from riskcards.models.base import Frozen
 from riskcards.render.paths import control_anchor, gap_report_path
+from riskcards.render.views.fairness import worst_pair
 
 NOTICE_DAYS = 30
 
 
-class BlockingItem(Frozen):
-    """One failing check of a blocking control."""
-
+class ControlRef(Frozen):
     framework: str
     control_id: str
+    link: str = Field(description="the control in its gap report")
+
+
+class BlockingItem(Frozen):
+    """One failing check and the blocking controls it fails, in every framework."""
+
     check_id: str | None = Field(description="None when the control blocks as required")
     title: str
     observed: str | None
     expected: str | None
     owner: str | None
     waiver: str | None = Field(description="an expired waiver or its ticket, if any")
-    link: str = Field(description="the control in its gap report, relative to the bundle")
-
-
-class ControlRef(Frozen):
-    framework: str
-    control_id: str
-    link: str
+    detail: str | None = Field(
+        default=None, description="for a fairness check: the attribute and worst pair of slices"
+    )
+    controls: tuple[ControlRef, ...]
 
 
 class Expiring(Frozen):
@@ -87,26 +89,47 @@ def _waiver_text(r: ControlResult) -> str | None:
     return f"waiver{ticket} expired {w.expires}"
 
 
+def _fairness(c: CheckResult | None, analysis: Analysis | None) -> str | None:
+    """The attribute and worst pair of slices of a failing fairness check, if known."""
+    if c is None or not c.check_id.startswith("fairness."):
+        return None
+    text = " ".join(filter(None, (c.observed, c.expected)))
+    for measure in ("demographic_parity_difference", "equalized_odds_difference"):
+        if measure in text:
+            return worst_pair(analysis, measure)
+    return None
+
+
 def _blocking_items(
-    r: ControlResult, title: str, prefix: str
-) -> Iterable[BlockingItem]:
-    failing = [c for c in r.checks if c.status is not CheckStatus.PASS]
-    if not failing:  # blocks because the gate requires it and it is not assessed
-        failing_none: list[CheckResult | None] = [None]
-    else:
-        failing_none = list(failing)
-    for c in failing_none:
-        yield BlockingItem(
-            framework=title,
-            control_id=r.control_id,
-            check_id=c.check_id if c else None,
-            title=c.title if c else "required by the gate, not assessed",
-            observed=c.observed if c else None,
-            expected=c.expected if c else None,
-            owner=c.owner if c else None,
-            waiver=_waiver_text(r),
-            link=_link(r, prefix),
-        )
+    a: Assessment, prefix: str, analysis: Analysis | None
+) -> tuple[BlockingItem, ...]:
+    """Each failing check of a blocking control once, with every control it blocks."""
+    found: dict[str, BlockingItem] = {}
+    for fw in a.frameworks:
+        for r in (r for r in fw.controls if r.blocking):
+            ref = ControlRef(
+                framework=fw.catalogue_title, control_id=r.control_id, link=_link(r, prefix)
+            )
+            failing = [c for c in r.checks if c.status is not CheckStatus.PASS]
+            for c in failing or [None]:
+                key = c.check_id if c else f"required {fw.catalogue_id} {r.control_id}"
+                item = found.get(key) or BlockingItem(
+                    check_id=c.check_id if c else None,
+                    title=c.title if c else "required by the gate, not assessed",
+                    observed=c.observed if c else None,
+                    expected=c.expected if c else None,
+                    owner=c.owner if c else None,
+                    waiver=None,
+                    detail=_fairness(c, analysis),
+                    controls=(),
+                )
+                found[key] = item.model_copy(
+                    update={
+                        "controls": (*item.controls, ref),
+                        "waiver": item.waiver or _waiver_text(r),
+                    }
+                )
+    return tuple(found.values())
 
 
 def _days(date: str, today: dt.date) -> int:
@@ -154,26 +177,28 @@ def _conflicts(a: Assessment) -> tuple[Conflict, ...]:
         if len({d.expires for _, d, _ in uses}) < 2:
             continue
         parts = [
-            f"{where} {'expired' if lapsed else 'runs to'} {d.expires}"
-            for where, d, lapsed in uses
+            f"{where} {'expired' if lapsed else 'runs to'} {d.expires}" for where, d, lapsed in uses
         ]
         found.append(Conflict(ticket=ticket, text=f"waiver {ticket}: " + "; ".join(parts)))
     return tuple(found)
 
 
-def build_decision(a: Assessment, *, notice_days: int = NOTICE_DAYS, prefix: str = "") -> GateDecision:
+def build_decision(
+    a: Assessment,
+    *,
+    notice_days: int = NOTICE_DAYS,
+    prefix: str = "",
+    analysis: Analysis | None = None,
+) -> GateDecision:
     """The decision of a release; links to gap reports start with ``prefix`` (e.g. '../')."""
-    blocking = tuple(
-        item
-        for fw in a.frameworks
-        for r in fw.controls
-        if r.blocking
-        for item in _blocking_items(r, fw.catalogue_title, prefix)
-    )
+    blocking = _blocking_items(a, prefix, analysis)
     controls = len(a.blocking)
+    checks = sum(1 for b in blocking if b.check_id)
     return GateDecision(
         passed=not controls,
-        verdict=f"FAIL: {controls} blocking" if controls else "PASS: no blocking gap",
+        verdict=f"FAIL: {controls} blocking ({checks} failing checks)"
+        if controls
+        else "PASS: no blocking gap",
         blocking=blocking,
         required_not_assessed=tuple(
             ControlRef(framework=fw.catalogue_title, control_id=r.control_id, link=_link(r, prefix))

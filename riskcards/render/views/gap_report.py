@@ -253,9 +253,7 @@ def build_gap_report(
             v for v in views if v.result.status is ControlStatus.MET and not inferred(v.result)
         ),
         decided=tuple(v for v in views if v.result.decision is not None),
-        not_assessed=tuple(
-            v for v in views if v.result.status is ControlStatus.NOT_ASSESSED
-        ),
+        not_assessed=tuple(v for v in views if v.result.status is ControlStatus.NOT_ASSESSED),
         inferred=_inferred(views),
         evidence=_evidence(fw),
         overrides=_overrides(fw),

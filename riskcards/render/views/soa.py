@@ -96,9 +96,7 @@ def _row(r: ControlResult, catalogue: Catalogue, declared: SoaControl | None) ->
         implementation=IMPLEMENTATION[declared.implementation]
         if declared and declared.implementation
         else None,
-        target_date=declared.target_date.isoformat()
-        if declared and declared.target_date
-        else None,
+        target_date=declared.target_date.isoformat() if declared and declared.target_date else None,
         assessment=_assessment(r),
         owner=_owner(r, declared),
         evidence=passed_evidence(r),
@@ -108,8 +106,10 @@ def _row(r: ControlResult, catalogue: Catalogue, declared: SoaControl | None) ->
 def _open_items(soa: SoaSection | None, rows: tuple[SoaRow, ...]) -> tuple[str, ...]:
     items = []
     if soa is None:
-        items.append("Document control: the project file has no soa: section (ID, version, "
-                     "scope, approver, approval date)")
+        items.append(
+            "Document control: the project file has no soa: section (ID, version, "
+            "scope, approver, approval date)"
+        )
     elif soa.approved is None:
         items.append("Approval date: not recorded in soa.approved")
     for row in rows:
@@ -140,9 +140,7 @@ def _document_control(soa: SoaSection | None, fw: FrameworkAssessment) -> tuple[
     )
 
 
-def build_soa(
-    fw: FrameworkAssessment, catalogue: Catalogue, soa: SoaSection | None
-) -> SoaDocument:
+def build_soa(fw: FrameworkAssessment, catalogue: Catalogue, soa: SoaSection | None) -> SoaDocument:
     """The Statement of Applicability of one framework; ``soa`` applies when it names it."""
     if soa is not None and soa.framework != fw.catalogue_id:
         soa = None
