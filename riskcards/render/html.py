@@ -25,7 +25,8 @@ from jinja2 import (
 from markupsafe import Markup, escape
 
 from riskcards.models.base import fmt_number
-from riskcards.render.views.text import short_id, short_locator
+from riskcards.render.paths import check_anchor
+from riskcards.render.views.text import short_id, short_ids, short_locator
 from riskcards.resources import templates_dir
 
 NOT_PROVIDED = "Not provided"
@@ -48,13 +49,16 @@ def _or_not_provided(eval_ctx: Any, value: Any) -> Any:
 # Characters that start Markdown constructs mid-line: code, emphasis, links and images,
 # raw HTML and autolinks, table cells, strikethrough. Newlines are folded to spaces, so
 # line-start constructs (headings, lists, quotes) cannot occur inside a value.
-_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|~])")
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]|~])")
+_MD_ANGLE = {"<": "&lt;", ">": "&gt;"}
 _BARE_LINK = re.compile(r"(?i)(?<=[a-z0-9])(:)(?=//)|\b(www)(\.)")
 
 
 def md_escape(value: Any) -> str:
     """Make untrusted text inert in Markdown: no links, images, HTML, emphasis or cells."""
     text = _MD_SPECIAL.sub(r"\\\1", " ".join(str(value).split()))
+    # raw HTML and autolinks: entities, which every renderer shows as the character
+    text = re.sub("[<>]", lambda m: _MD_ANGLE[m.group(0)], text)
     # GitHub and others turn bare URLs into links; an escaped ':' or '.' keeps them text.
     return _BARE_LINK.sub(lambda m: "\\:" if m.group(1) else m.group(2) + "\\.", text)
 
@@ -98,6 +102,8 @@ def _environment(user_dir: str | None) -> Environment:
     env.filters["paragraphs"] = _paragraphs
     env.filters["short"] = short_locator
     env.filters["short_id"] = short_id
+    env.filters["short_ids"] = short_ids
+    env.filters["check_anchor"] = check_anchor
     env.globals["NOT_PROVIDED"] = NOT_PROVIDED
     return env
 

@@ -145,7 +145,7 @@ def bundle(loaded: Loaded) -> dict[str, bytes]:
 
 def _pdfs(bundle: dict[str, bytes]) -> list[str]:
     paths = sorted(p for p in bundle if p.endswith(".pdf"))
-    assert len(paths) == 5  # model card, two dataset sheets, two gap reports
+    assert len(paths) == 6  # model card, two dataset sheets, two gap reports, the SoA
     return paths
 
 

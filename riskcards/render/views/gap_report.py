@@ -40,6 +40,7 @@ class CheckCite(Frozen):
     observed: str | None
     expected: str | None
     owner: str | None
+    remediation: str | None
     anchor: str
 
 
@@ -77,7 +78,10 @@ class EvidenceItem(Frozen):
     expected: str | None
     observed: str | None
     owner: str | None
-    refs: tuple[EvidenceRef, ...]
+    refs: tuple[EvidenceRef, ...] = Field(description="evidence not listed under a check before")
+    see: tuple[str, ...] = Field(
+        default=(), description="earlier checks whose entries list the rest of its evidence"
+    )
     controls: tuple[str, ...] = Field(description="the controls of this report it evidences")
 
 
@@ -132,6 +136,7 @@ def _cite(c: CheckResult) -> CheckCite:
         observed=c.observed,
         expected=c.expected,
         owner=c.owner,
+        remediation=c.remediation if c.status is not CheckStatus.PASS else None,
         anchor=check_anchor(c.check_id),
     )
 
@@ -208,23 +213,34 @@ def _evidence(fw: FrameworkAssessment) -> tuple[EvidenceItem, ...]:
         for c in r.checks:
             checks.setdefault(c.check_id, c)
             controls.setdefault(c.check_id, []).append(r.control_id)
-    return tuple(
-        EvidenceItem(
-            check_id=c.check_id,
-            anchor=check_anchor(c.check_id),
-            title=c.title,
-            kind=c.kind,
-            status=c.status.value,
-            severity=c.severity,
-            reason=c.reason,
-            expected=c.expected,
-            observed=c.observed,
-            owner=c.owner,
-            refs=c.evidence,
-            controls=tuple(controls[cid]),
+    first: dict[tuple[str, str | None], str] = {}  # (locator, value) -> first check listing it
+    items = []
+    for cid, c in sorted(checks.items()):
+        refs, see = [], []
+        for ref in c.evidence:
+            holder = first.setdefault((ref.locator, ref.value), cid)
+            if holder == cid:
+                refs.append(ref)
+            elif holder not in see:
+                see.append(holder)
+        items.append(
+            EvidenceItem(
+                check_id=c.check_id,
+                anchor=check_anchor(c.check_id),
+                title=c.title,
+                kind=c.kind,
+                status=c.status.value,
+                severity=c.severity,
+                reason=c.reason,
+                expected=c.expected,
+                observed=c.observed,
+                owner=c.owner,
+                refs=tuple(refs),
+                see=tuple(see),
+                controls=tuple(controls[cid]),
+            )
         )
-        for cid, c in sorted(checks.items())
-    )
+    return tuple(items)
 
 
 def build_gap_report(

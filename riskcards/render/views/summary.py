@@ -79,7 +79,15 @@ def _relink(decision: GateDecision, base: str | None) -> GateDecision:
     return decision.model_copy(
         update={
             "blocking": tuple(
-                b.model_copy(update={"link": link(b.link, base).url}) for b in decision.blocking
+                b.model_copy(
+                    update={
+                        "controls": tuple(
+                            c.model_copy(update={"link": link(c.link, base).url})
+                            for c in b.controls
+                        )
+                    }
+                )
+                for b in decision.blocking
             ),
             "required_not_assessed": tuple(
                 r.model_copy(update={"link": link(r.link, base).url})

@@ -17,8 +17,13 @@ def short_id(value: str, keep: int = 8) -> str:
     return value if len(value) <= keep + 1 else value[:keep] + "\u2026"
 
 
+def short_ids(value: str) -> str:
+    """A text with each run ID and digest in it shortened to 8 characters."""
+    return _HEX.sub(lambda m: short_id(m.group(0)), value)
+
+
 def short_locator(value: str) -> str:
     """An evidence locator or URI with each run ID and digest shortened to 8 characters, and
     what remains cut to a readable length."""
-    text = _HEX.sub(lambda m: short_id(m.group(0)), value)
+    text = short_ids(value)
     return text if len(text) <= _LONG_URI else text[: _LONG_URI - 1] + "\u2026"
