@@ -26,7 +26,6 @@ from riskcards.models.catalogue import Catalogue, Crosswalk
 from riskcards.models.mapping import EvidenceMapping
 from riskcards.models.project import AttestationRecord, Decisions
 
-
 # catalogue id -> top-level groups whose controls are about the organisation, not the model
 ORGANISATIONAL: Mapping[str, frozenset[str]] = {
     "nist-ai-rmf": frozenset({"GOVERN"}),

@@ -14,8 +14,9 @@ template                   name        view                        module
 
 The release decision (:class:`GateDecision`, :mod:`.decision`) comes first in the model
 card, each gap report and the summary. Every template also receives ``meta``
-(:class:`DocumentMeta`, in :mod:`.common` with the small values the views share). The model card's charts are made in :mod:`.figures`. Values
-that are unknown are ``None`` and render as "Not provided".
+(:class:`DocumentMeta`, in :mod:`.common` with the small values the views share). The
+model card's charts are made in :mod:`.figures`. Values that are unknown are ``None`` and
+render as "Not provided".
 """
 
 from __future__ import annotations
