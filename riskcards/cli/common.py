@@ -210,21 +210,20 @@ def one_line(text: str, width: int = 110) -> str:
 def report(assessment: Any) -> None:
     """One status line per framework, on stderr: direct evidence only, as the documents
     count it (a status only a crosswalk suggests counts as not assessed)."""
-    from riskcards.render.views.common import direct_counts, direct_coverage, inferred
-
     for fw in assessment.frameworks:
-        counts = direct_counts(fw)
+        counts = fw.direct_counts
         extra = "".join(
             f", {counts[k]} {k.replace('_', ' ')}"
             for k in ("waived", "not_applicable")
             if counts[k]
         )
-        hinted = sum(1 for c in fw.controls if inferred(c))
+        hinted = sum(1 for c in fw.controls if c.inferred)
         click.echo(
             f"{fw.catalogue_title}: {counts['met']} met, {counts['partial']} partial, "
             f"{counts['gap']} gap, "
             f"{counts['not_assessed']} not assessed{extra} of {len(fw.controls)} "
-            f"({direct_coverage(fw)} directly evidenced; {hinted} more only via a crosswalk)",
+            f"({fw.direct_coverage * 100:.0f}% directly evidenced; "
+            f"{hinted} more only via a crosswalk)",
             err=True,
         )
 

@@ -66,26 +66,21 @@ class FrameworkStatus(Frozen):
 
 def inferred(r: ControlResult) -> bool:
     """A status borrowed through a crosswalk, not set by a decision (waiver, not applicable)."""
-    decided = r.status in (ControlStatus.WAIVED, ControlStatus.NOT_APPLICABLE)
-    return bool(r.via_crosswalk) and not decided
+    return r.inferred
 
 
 def direct_status(r: ControlResult) -> ControlStatus:
     """The status as direct evidence gives it: an inferred one is not assessed."""
-    return ControlStatus.NOT_ASSESSED if inferred(r) else r.status
+    return r.direct_status
 
 
 def direct_counts(fw: FrameworkAssessment) -> dict[str, int]:
-    statuses = [direct_status(r) for r in fw.controls]
-    return {s.value: statuses.count(s) for s in ControlStatus}
+    return fw.direct_counts
 
 
 def direct_coverage(fw: FrameworkAssessment) -> str:
     """Applicable controls evidenced directly (a check, an attestation, a decision), in %."""
-    counts = direct_counts(fw)
-    applicable = len(fw.controls) - counts[ControlStatus.NOT_APPLICABLE.value]
-    assessed = applicable - counts[ControlStatus.NOT_ASSESSED.value]
-    return f"{assessed / applicable * 100:.0f}%" if applicable else "0%"
+    return f"{fw.direct_coverage * 100:.0f}%"
 
 
 def framework_status(fw: FrameworkAssessment) -> FrameworkStatus:

@@ -22,7 +22,8 @@ from pathlib import Path
 import pytest
 
 from riskcards.load.catalogues import Loaded
-from tests.render.conftest import Rendered
+from riskcards.render import render
+from tests.render.conftest import NO_PDF, assessed
 
 WIDTHS = (400, 1280)
 MIN_CHART_TEXT_PX = 9
@@ -92,10 +93,11 @@ def _measure(chromium: str, folder: Path, width: int, docs: list[str]) -> list[d
 
 
 def test_documents_reflow_without_sideways_overflow_and_legible_charts(
-    rendered: Rendered, loaded: Loaded, tmp_path: Path
+    loaded: Loaded, tmp_path: Path
 ) -> None:
     chromium = _chromium()
-    files = rendered()
+    ev, a = assessed(loaded)
+    files = {f.path: f.content for f in render(ev, a, loaded.catalogues, formats=NO_PDF)}
     docs = []
     for path, content in files.items():
         if path.endswith(".html"):
