@@ -7,12 +7,13 @@ tag, else from a documented fallback, else is None ("Not provided").
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass, field
 
 from pydantic import Field
 
-from riskcards.models.analysis import Analysis
+from riskcards.models.analysis import Analysis, AnalysisFailure, TableQuality
 from riskcards.models.assessment import Assessment, Measure
 from riskcards.models.base import Frozen, fmt_number
 from riskcards.models.evidence import DatasetInput, EvidenceSnapshot, MetricValue, RunEvidence
@@ -21,6 +22,7 @@ from riskcards.render.paths import dataset_sheet_path
 from riskcards.render.views.common import Chart, FrameworkStatus, Prose, Row, framework_status
 from riskcards.render.views.decision import GateDecision
 from riskcards.render.views.figures import analysis_charts, coverage_charts
+from riskcards.render.views.text import store_label
 
 _SLICE = re.compile(r"^slice/(?P<attr>[^/]+)/(?P<value>[^/]+)/(?P<metric>.+)$")
 _DAY, _TIME = "%Y-%m-%d", "%Y-%m-%d %H:%M:%S UTC"
@@ -31,6 +33,7 @@ class MetricRow(Frozen):
     value: str
     step: int
     valid: bool
+    steps: int | None = Field(default=None, description="logged values, when history was read")
 
 
 class SliceRow(Frozen):
@@ -40,11 +43,19 @@ class SliceRow(Frozen):
 
 
 class DatasetRef(Frozen):
+    """One dataset's identity: the identifiers MLflow and riskcards give it, tied together."""
+
     name: str
-    context: str | None
-    digest: str
+    context: str | None = Field(description="role: training, evaluation, ...")
+    digest: str = Field(description="MLflow's dataset digest (a hash of the first rows)")
     source_type: str
     sheet: str = Field(description="relative path of its dataset sheet in the bundle")
+    source_uri: str | None = Field(default=None, description="the source URI, as text")
+    rows: int | None = Field(default=None, description="rows, from MLflow's dataset profile")
+    columns: int | None = Field(default=None, description="columns, from the logged schema")
+    table: str | None = Field(default=None, description="the table riskcards read for this role")
+    sha256: str | None = Field(default=None, description="sha256 of that table's bytes (full)")
+    table_rows: int | None = Field(default=None, description="rows riskcards read from it")
 
 
 class ModelCard(Frozen):
@@ -88,16 +99,60 @@ class ModelCard(Frozen):
 
 
 def _metric_row(m: MetricValue) -> MetricRow:
-    return MetricRow(key=m.key, value=fmt_number(m.value), step=m.step, valid=m.is_finite)
+    return MetricRow(
+        key=m.key,
+        value=fmt_number(m.value),
+        step=m.step,
+        valid=m.is_finite,
+        steps=len(m.history) if m.history else None,
+    )
 
 
-def _dataset_ref(ds: DatasetInput) -> DatasetRef:
+def _json_field(text: str | None, *keys: str) -> object:
+    """A top-level field of a JSON object logged by MLflow, or None."""
+    try:
+        data = json.loads(text) if text else None
+    except ValueError:
+        return None
+    for key in keys:
+        if isinstance(data, dict) and data.get(key) is not None:
+            return data[key]
+    return None
+
+
+def _columns(schema: str | None) -> int | None:
+    spec = _json_field(schema, "mlflow_colspec", "mlflow_tensorspec")
+    return len(spec) if isinstance(spec, list) else None
+
+
+def _read_table(ds: DatasetInput, analysis: Analysis | None) -> TableQuality | None:
+    """The sample riskcards read for this dataset's role (training: reference, evaluation:
+    current), if it read one."""
+    d = analysis.datasets if analysis else None
+    if d is None:
+        return None
+    return {"training": d.reference, "evaluation": d.current}.get(ds.context or "")
+
+
+def _dataset_ref(ds: DatasetInput, analysis: Analysis | None = None) -> DatasetRef:
+    rows = _json_field(ds.profile, "num_rows")
+    uri = _json_field(ds.source, "uri", "url", "path", "table_name")
+    read = _read_table(ds, analysis)
+    table_rows = None
+    if read is not None and not isinstance(read.missingness, AnalysisFailure):
+        table_rows = read.missingness.rows
     return DatasetRef(
         name=ds.name,
         context=ds.context,
         digest=ds.digest,
         source_type=ds.source_type,
         sheet=dataset_sheet_path(ds),
+        source_uri=str(uri) if uri is not None else None,
+        rows=rows if isinstance(rows, int) else None,
+        columns=_columns(ds.dataset_schema),
+        table=read.source.table if read else None,
+        sha256=read.source.sha256 if read else None,
+        table_rows=table_rows,
     )
 
 
@@ -198,7 +253,7 @@ def _provenance(ev: EvidenceSnapshot, assessment: Assessment) -> tuple[Row, ...]
     run, mv = ev.run, ev.model_version
     return (
         Row(label="Target", value=ev.target.uri),
-        Row(label="Tracking store", value=ev.provenance.tracking_uri),
+        Row(label="Tracking store", value=store_label(ev.provenance.tracking_uri)),
         Row(label="Run", value=f"runs:/{run.run_id}"),
         Row(label="Experiment", value=f"{run.experiment_name} ({run.experiment_id})"),
         Row(label="Model version", value=f"models:/{mv.name}/{mv.version}" if mv else None),
@@ -214,11 +269,13 @@ def _provenance(ev: EvidenceSnapshot, assessment: Assessment) -> tuple[Row, ...]
     )
 
 
-def _datasets(run: RunEvidence, context: str | None) -> tuple[DatasetRef, ...]:
+def _datasets(
+    run: RunEvidence, context: str | None, analysis: Analysis | None = None
+) -> tuple[DatasetRef, ...]:
     """The run's datasets logged as "training" or "evaluation"; None: those logged otherwise."""
     known = ("training", "evaluation")
     return tuple(
-        _dataset_ref(ds)
+        _dataset_ref(ds, analysis)
         for ds in run.datasets
         if (ds.context if ds.context in known else None) == context
     )
@@ -284,9 +341,9 @@ def build_model_card(
         metric_groups={k: tuple(v) for k, v in sorted(metrics.groups.items())},
         slice_attributes=metrics.slice_attributes(),
         slice_metric_names=tuple(metrics.slice_metrics),
-        training_data=_datasets(run, "training"),
-        evaluation_data=_datasets(run, "evaluation"),
-        other_data=_datasets(run, None),
+        training_data=_datasets(run, "training", analysis),
+        evaluation_data=_datasets(run, "evaluation", analysis),
+        other_data=_datasets(run, None, analysis),
         ethical_considerations=text("ethical_considerations", "ethical_considerations"),
         caveats=text("caveats", "limitations", "caveats"),
         recommendations=text("recommendations", "recommendations"),

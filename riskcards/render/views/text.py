@@ -27,3 +27,17 @@ def short_locator(value: str) -> str:
     what remains cut to a readable length."""
     text = short_ids(value)
     return text if len(text) <= _LONG_URI else text[: _LONG_URI - 1] + "\u2026"
+
+
+def store_label(tracking_uri: str | None) -> str | None:
+    """How documents name a tracking store: a server by its host, a local store as "local
+    store (<scheme>)", never by its path on someone's disk."""
+    if not tracking_uri:
+        return tracking_uri
+    scheme, sep, rest = tracking_uri.partition("://")
+    if not sep:
+        return "local store (file)" if "/" in tracking_uri or "\\" in tracking_uri else scheme
+    if scheme in ("http", "https", "databricks", "postgresql", "mysql", "mssql"):
+        host = rest.split("/", 1)[0].rsplit("@", 1)[-1]
+        return f"{scheme}://{host}" if host else scheme
+    return f"local store ({scheme})"
