@@ -28,12 +28,22 @@ _SLICE = re.compile(r"^slice/(?P<attr>[^/]+)/(?P<value>[^/]+)/(?P<metric>.+)$")
 _DAY, _TIME = "%Y-%m-%d", "%Y-%m-%d %H:%M:%S UTC"
 
 
+class Judged(Frozen):
+    """How a check judged a logged metric: threshold, verdict, the value riskcards recomputed."""
+
+    check_id: str
+    threshold: str | None
+    verdict: str
+    recomputed: str | None
+
+
 class MetricRow(Frozen):
     key: str
     value: str
     step: int
     valid: bool
     steps: int | None = Field(default=None, description="logged values, when history was read")
+    judged: Judged | None = Field(default=None, description="the check that judges this metric")
 
 
 class SliceRow(Frozen):
@@ -98,13 +108,34 @@ class ModelCard(Frozen):
     coverage_charts: tuple[Chart, ...] = Field(default=(), description="one per framework")
 
 
-def _metric_row(m: MetricValue) -> MetricRow:
+def judged_metrics(assessment: Assessment) -> dict[str, Judged]:
+    """metric key -> the first check (by id) that judges it, from the checks' evidence."""
+    found: dict[str, Judged] = {}
+    for c in sorted(assessment.checks, key=lambda c: c.check_id):
+        metric = next((r for r in c.evidence if r.kind == "metric"), None)
+        if metric is None or " metric " not in metric.locator:
+            continue
+        key = metric.locator.split(" metric ", 1)[1].rsplit(" (step", 1)[0]
+        found.setdefault(
+            key,
+            Judged(
+                check_id=c.check_id,
+                threshold=c.expected,
+                verdict=c.status.value,
+                recomputed=next((r.value for r in c.evidence if r.kind == "recomputed"), None),
+            ),
+        )
+    return found
+
+
+def _metric_row(m: MetricValue, judged: dict[str, Judged] | None = None) -> MetricRow:
     return MetricRow(
         key=m.key,
         value=fmt_number(m.value),
         step=m.step,
         valid=m.is_finite,
         steps=len(m.history) if m.history else None,
+        judged=(judged or {}).get(m.key),
     )
 
 
@@ -167,7 +198,7 @@ class _Metrics:
     slice_metrics: list[str] = field(default_factory=list)
 
     @classmethod
-    def of(cls, run: RunEvidence) -> _Metrics:
+    def of(cls, run: RunEvidence, judged: dict[str, Judged] | None = None) -> _Metrics:
         """``slice/<attr>/<value>/<metric>`` pivots, ``<group>/<name>`` groups, the rest."""
         found = cls()
         for m in run.metrics:
@@ -177,9 +208,9 @@ class _Metrics:
                 if name not in found.slice_metrics:
                     found.slice_metrics.append(name)
             elif "/" in m.key:
-                found.groups.setdefault(m.key.split("/", 1)[0], []).append(_metric_row(m))
+                found.groups.setdefault(m.key.split("/", 1)[0], []).append(_metric_row(m, judged))
             else:
-                found.performance.append(_metric_row(m))
+                found.performance.append(_metric_row(m, judged))
         return found
 
     def slice_attributes(self) -> dict[str, tuple[SliceRow, ...]]:
@@ -313,7 +344,7 @@ def build_model_card(
 ) -> ModelCard:
     run = ev.run
     text = _Texts(ev, sidecar)
-    metrics = _Metrics.of(run)
+    metrics = _Metrics.of(run, judged_metrics(assessment))
     slice_attrs = tuple(sorted(metrics.slices))
     return ModelCard(
         decision=decision,
