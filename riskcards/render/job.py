@@ -187,36 +187,49 @@ class RenderJob:
             )
         return found
 
+    def _document(
+        self,
+        path: str,
+        kind: str,
+        framework: str,
+        template: str,
+        title: str,
+        label: str,
+        **view: object,
+    ) -> BundleFile:
+        """One framework's HTML document."""
+        return BundleFile(
+            path=path,
+            kind=kind,
+            format=HTML_FORMAT,
+            framework=framework,
+            content=self.page(template, title, label, **view),
+        )
+
     def _gap_reports(self) -> list[BundleFile]:
         return [
-            BundleFile(
-                path=gap_report_path(fw.catalogue_id),
-                kind=GAP_REPORT_KIND,
-                format=HTML_FORMAT,
-                framework=fw.catalogue_id,
-                content=self.page(
-                    "gap_report.html.j2",
-                    f"Gap report: {fw.catalogue_title}",
-                    "Gap report",
-                    report=report,
-                ),
+            self._document(
+                gap_report_path(fw.catalogue_id),
+                GAP_REPORT_KIND,
+                fw.catalogue_id,
+                "gap_report.html.j2",
+                f"Gap report: {fw.catalogue_title}",
+                "Gap report",
+                report=report,
             )
             for fw, report in self.gap_reports
         ]
 
     def _soa_documents(self) -> list[BundleFile]:
         return [
-            BundleFile(
-                path=soa_path(doc.catalogue_id),
-                kind=SOA_KIND,
-                format=HTML_FORMAT,
-                framework=doc.catalogue_id,
-                content=self.page(
-                    "soa.html.j2",
-                    f"Statement of Applicability: {doc.title}",
-                    "Statement of Applicability",
-                    soa=doc,
-                ),
+            self._document(
+                soa_path(doc.catalogue_id),
+                SOA_KIND,
+                doc.catalogue_id,
+                "soa.html.j2",
+                f"Statement of Applicability: {doc.title}",
+                "Statement of Applicability",
+                soa=doc,
             )
             for doc in self.soas
         ]

@@ -11,7 +11,7 @@ from riskcards.assess import aggregate, assess, frameworks_in_scope
 from riskcards.assess.frameworks import organisational
 from riskcards.load.catalogues import Loaded
 from riskcards.models.assessment import CheckResult, CheckStatus, ControlStatus
-from tests.conftest import AS_OF, make_snapshot
+from tests.conftest import AS_OF, assess_crosswalked, make_snapshot
 
 
 def _result(status: CheckStatus) -> CheckResult:
@@ -54,13 +54,7 @@ def test_assess_covers_every_nist_subcategory_and_is_deterministic(loaded: Loade
 
 
 def test_crosswalk_statuses_are_labelled_and_never_block(loaded: Loaded) -> None:
-    a = assess(
-        make_snapshot(),
-        loaded.catalogues,
-        loaded.mapping,
-        as_of=AS_OF,
-        crosswalks=loaded.crosswalks,
-    )
+    a = assess_crosswalked(loaded)
     iso = next(f for f in a.frameworks if f.catalogue_id == "iso-iec-42001")
     derived = [c for c in iso.controls if c.via_crosswalk]
     assert derived, "some Annex A controls are reached only through the NIST crosswalk"
@@ -82,13 +76,7 @@ def test_frameworks_in_scope_are_those_the_mapping_names(loaded: Loaded) -> None
 def test_organisational_controls_borrow_no_model_metric_through_a_crosswalk(
     loaded: Loaded,
 ) -> None:
-    a = assess(
-        make_snapshot(),
-        loaded.catalogues,
-        loaded.mapping,
-        as_of=AS_OF,
-        crosswalks=loaded.crosswalks,
-    )
+    a = assess_crosswalked(loaded)
     for fw in a.frameworks:
         for c in fw.controls:
             if c.via_crosswalk and organisational(fw.catalogue_id, c.groups):

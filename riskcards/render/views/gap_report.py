@@ -65,19 +65,12 @@ class InferredRow(Frozen):
     via: tuple[str, ...]
 
 
-class EvidenceItem(Frozen):
+class EvidenceItem(CheckCite):
     """One check and its evidence, printed once in the evidence appendix."""
 
-    check_id: str
-    anchor: str
-    title: str
     kind: str
-    status: str
     severity: str
     reason: str
-    expected: str | None
-    observed: str | None
-    owner: str | None
     refs: tuple[EvidenceRef, ...] = Field(description="evidence not listed under a check before")
     see: tuple[str, ...] = Field(
         default=(), description="earlier checks whose entries list the rest of its evidence"
@@ -225,16 +218,10 @@ def _evidence(fw: FrameworkAssessment) -> tuple[EvidenceItem, ...]:
                 see.append(holder)
         items.append(
             EvidenceItem(
-                check_id=c.check_id,
-                anchor=check_anchor(c.check_id),
-                title=c.title,
+                **_cite(c).model_dump(),
                 kind=c.kind,
-                status=c.status.value,
                 severity=c.severity,
                 reason=c.reason,
-                expected=c.expected,
-                observed=c.observed,
-                owner=c.owner,
                 refs=tuple(refs),
                 see=tuple(see),
                 controls=tuple(controls[cid]),

@@ -6,14 +6,13 @@ from __future__ import annotations
 
 import re
 
-from riskcards.assess import assess
 from riskcards.load.catalogues import Loaded
 from riskcards.models.assessment import ControlStatus
 from riskcards.models.catalogue import CatalogueExtension
 from riskcards.render.views.common import direct_counts
 from riskcards.render.views.decision import build_decision
 from riskcards.render.views.gap_report import build_gap_report
-from tests.conftest import AS_OF, make_snapshot
+from tests.conftest import assess_crosswalked
 from tests.render.conftest import Rendered, assessed
 
 
@@ -28,13 +27,7 @@ def test_gap_report_puts_the_decision_first_then_gaps_with_reasons(rendered: Ren
 
 
 def _with_crosswalks(loaded: Loaded):  # type: ignore[no-untyped-def]
-    a = assess(
-        make_snapshot(),
-        loaded.catalogues,
-        loaded.mapping,
-        as_of=AS_OF,
-        crosswalks=loaded.crosswalks,
-    )
+    a = assess_crosswalked(loaded)
     return a, next(f for f in a.frameworks if f.catalogue_id == "iso-iec-42001")
 
 
