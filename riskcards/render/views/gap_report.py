@@ -142,7 +142,7 @@ def _view(result: ControlResult, catalogue: Catalogue) -> ControlView:
         group_titles=titles,
         text=(control.text or control.title or control.summary or "") if control else "",
         anchor=control_anchor(result.control_id),
-        cites=() if inferred(result) else tuple(_cite(c) for c in result.checks),
+        cites=() if result.via_crosswalk else tuple(_cite(c) for c in result.checks),
     )
 
 
@@ -201,7 +201,7 @@ def _evidence(fw: FrameworkAssessment) -> tuple[EvidenceItem, ...]:
     checks: dict[str, CheckResult] = {}
     controls: dict[str, list[str]] = {}
     for r in fw.controls:
-        if inferred(r):
+        if r.via_crosswalk:  # borrowed results are not this control's evidence
             continue
         for c in r.checks:
             checks.setdefault(c.check_id, c)
@@ -270,7 +270,7 @@ def build_gap_report(
 
 def passed_evidence(r: ControlResult) -> tuple[str, ...]:
     """The IDs of the checks that passed for a control, directly."""
-    if inferred(r):
+    if r.via_crosswalk:
         return ()
     return tuple(dict.fromkeys(c.check_id for c in r.checks if c.status is CheckStatus.PASS))
 

@@ -80,7 +80,7 @@ def _justification(r: ControlResult, declared: SoaControl | None) -> str | None:
 def _owner(r: ControlResult, declared: SoaControl | None) -> str | None:
     if declared and declared.owner:
         return declared.owner
-    owners = [c.owner for c in r.checks if c.owner and not inferred(r)]
+    owners = [c.owner for c in r.checks if c.owner and not r.via_crosswalk]
     return owners[0] if owners else None
 
 

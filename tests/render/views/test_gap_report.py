@@ -93,3 +93,23 @@ def test_the_statement_of_applicability_is_a_catalogue_property(loaded: Loaded) 
         report = build_gap_report(fw, loaded.catalogues[fw.catalogue_id], a.mapping_id)
         flag = loaded.catalogues[fw.catalogue_id].statement_of_applicability
         assert report.soa == (f"soa-{fw.catalogue_id}.html" if flag else None)
+
+
+def test_a_decided_control_cites_no_evidence_it_only_borrowed(loaded: Loaded) -> None:
+    from riskcards.models.assessment import Decision
+
+    a, fw = _with_crosswalks(loaded)
+    borrowed = next(c for c in fw.controls if c.via_crosswalk)
+    excluded = borrowed.model_copy(
+        update={
+            "status": ControlStatus.NOT_APPLICABLE,
+            "decision": Decision(kind="not_applicable", approver="CRO", reason="not offered"),
+        }
+    )
+    fw = fw.model_copy(
+        update={"controls": tuple(excluded if c is borrowed else c for c in fw.controls)}
+    )
+    report = build_gap_report(fw, loaded.catalogues[fw.catalogue_id], a.mapping_id)
+    (view,) = [v for v in report.decided if v.result.control_id == borrowed.control_id]
+    assert view.cites == ()
+    assert not any(borrowed.control_id in e.controls for e in report.evidence)
