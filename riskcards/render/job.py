@@ -99,7 +99,11 @@ class RenderJob:
             (
                 fw,
                 build_gap_report(
-                    fw, self.catalogues[fw.catalogue_id], self.assessment.mapping_id, self.decision
+                    fw,
+                    self.catalogues[fw.catalogue_id],
+                    self.assessment.mapping_id,
+                    self.decision,
+                    self.analysis,
                 ),
             )
             for fw in self.assessment.frameworks

@@ -89,7 +89,7 @@ def _waiver_text(r: ControlResult) -> str | None:
     return f"waiver{ticket} expired {w.expires}"
 
 
-def _fairness(c: CheckResult | None, analysis: Analysis | None) -> str | None:
+def fairness_detail(c: CheckResult | None, analysis: Analysis | None) -> str | None:
     """The attribute and worst pair of slices of a failing fairness check, if known."""
     if c is None or not c.check_id.startswith("fairness."):
         return None
@@ -122,7 +122,7 @@ def _blocking_items(
                     expected=c.expected if c else None,
                     owner=c.owner if c else None,
                     waiver=None,
-                    detail=_fairness(c, analysis),
+                    detail=fairness_detail(c, analysis),
                     controls=(),
                 )
                 found[key] = item.model_copy(

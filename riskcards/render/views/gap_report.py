@@ -15,6 +15,7 @@ from collections.abc import Iterable
 
 from pydantic import Field
 
+from riskcards.models.analysis import Analysis
 from riskcards.models.assessment import (
     CheckResult,
     CheckStatus,
@@ -27,7 +28,7 @@ from riskcards.models.base import Frozen
 from riskcards.models.catalogue import Catalogue
 from riskcards.render.paths import check_anchor, control_anchor, soa_path
 from riskcards.render.views.common import direct_counts, direct_coverage, direct_status, inferred
-from riskcards.render.views.decision import GateDecision
+from riskcards.render.views.decision import GateDecision, fairness_detail
 from riskcards.render.views.text import short_locator
 
 
@@ -42,6 +43,9 @@ class CheckCite(Frozen):
     owner: str | None
     remediation: str | None
     anchor: str
+    detail: str | None = Field(
+        default=None, description="a fairness check's attribute and worst pair of slices"
+    )
 
 
 class ControlView(Frozen):
@@ -121,8 +125,9 @@ class GapReport(Frozen):
     )
 
 
-def _cite(c: CheckResult) -> CheckCite:
+def _cite(c: CheckResult, analysis: Analysis | None = None) -> CheckCite:
     return CheckCite(
+        detail=fairness_detail(c, analysis) if c.status is not CheckStatus.PASS else None,
         check_id=c.check_id,
         title=c.title,
         status=c.status.value,
@@ -134,7 +139,9 @@ def _cite(c: CheckResult) -> CheckCite:
     )
 
 
-def _view(result: ControlResult, catalogue: Catalogue) -> ControlView:
+def _view(
+    result: ControlResult, catalogue: Catalogue, analysis: Analysis | None = None
+) -> ControlView:
     control = catalogue.control(result.control_id)
     titles = tuple((g.title if g else gid) for gid in result.groups for g in [catalogue.group(gid)])
     return ControlView(
@@ -142,7 +149,7 @@ def _view(result: ControlResult, catalogue: Catalogue) -> ControlView:
         group_titles=titles,
         text=(control.text or control.title or control.summary or "") if control else "",
         anchor=control_anchor(result.control_id),
-        cites=() if result.via_crosswalk else tuple(_cite(c) for c in result.checks),
+        cites=() if result.via_crosswalk else tuple(_cite(c, analysis) for c in result.checks),
     )
 
 
@@ -196,7 +203,9 @@ def _inferred(views: Iterable[ControlView]) -> tuple[InferredRow, ...]:
     )
 
 
-def _evidence(fw: FrameworkAssessment) -> tuple[EvidenceItem, ...]:
+def _evidence(
+    fw: FrameworkAssessment, analysis: Analysis | None = None
+) -> tuple[EvidenceItem, ...]:
     """Each check bound directly to a control of this report, once, sorted by check ID."""
     checks: dict[str, CheckResult] = {}
     controls: dict[str, list[str]] = {}
@@ -218,7 +227,7 @@ def _evidence(fw: FrameworkAssessment) -> tuple[EvidenceItem, ...]:
                 see.append(holder)
         items.append(
             EvidenceItem(
-                **_cite(c).model_dump(),
+                **_cite(c, analysis).model_dump(),
                 kind=c.kind,
                 severity=c.severity,
                 reason=c.reason,
@@ -235,8 +244,10 @@ def build_gap_report(
     catalogue: Catalogue,
     mapping_id: str,
     decision: GateDecision | None = None,
+    analysis: Analysis | None = None,
 ) -> GapReport:
-    views = [_view(r, catalogue) for r in fw.controls]
+    """One framework's gap report; ``analysis`` names the worst pair of slices of fairness."""
+    views = [_view(r, catalogue, analysis) for r in fw.controls]
     return GapReport(
         catalogue_id=catalogue.id,
         title=catalogue.title,
@@ -258,7 +269,7 @@ def build_gap_report(
         decided=tuple(v for v in views if v.result.decision is not None),
         not_assessed=tuple(v for v in views if v.result.status is ControlStatus.NOT_ASSESSED),
         inferred=_inferred(views),
-        evidence=_evidence(fw),
+        evidence=_evidence(fw, analysis),
         overrides=_overrides(fw),
         notes=tuple(n for r in fw.controls for n in r.notes),
         via_crosswalk=sum(1 for r in fw.controls if inferred(r)),
