@@ -13,19 +13,25 @@ PYTEST_ARGS ?=
 # Pango; install what is missing when we are root with apt-get, else say what to install.
 SYSTEM_LIBS := libpango-1.0.so.0:libpango-1.0-0 libpangoft2-1.0.so.0:libpangoft2-1.0-0 \
                libharfbuzz-subset.so.0:libharfbuzz-subset0 libfontconfig.so.1:fontconfig
+# The browser test (tests/render/test_browser.py) lays the HTML out in headless Chromium.
+SYSTEM_TOOLS := chromium:chromium
 system-deps:
 	@missing=""; for pair in $(SYSTEM_LIBS); do \
 	  lib=$${pair%%:*}; pkg=$${pair##*:}; \
 	  ldconfig -p 2>/dev/null | grep -q "$$lib" || missing="$$missing $$pkg"; \
 	done; \
 	[ -z "$$missing" ] || fc-list 2>/dev/null | grep -qi dejavu || missing="$$missing fonts-dejavu-core"; \
+	for pair in $(SYSTEM_TOOLS); do \
+	  tool=$${pair%%:*}; pkg=$${pair##*:}; \
+	  command -v "$$tool" >/dev/null 2>&1 || missing="$$missing $$pkg"; \
+	done; \
 	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
-	    echo "installing for WeasyPrint:$$missing"; \
+	    echo "installing for WeasyPrint and the browser test:$$missing"; \
 	    (apt-get install -y -qq $$missing >/dev/null 2>&1 || \
 	     (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null)); \
 	  else \
-	    echo "WeasyPrint needs:$$missing (sudo apt-get install$$missing)"; \
+	    echo "WeasyPrint and the browser test need:$$missing (sudo apt-get install$$missing)"; \
 	  fi; \
 	fi
 

@@ -87,6 +87,8 @@ class ReleaseOptions:
     history: bool = False
     fetch_tables: bool = True
     max_table_bytes: int = 5 * 1024 * 1024
+    link_base: str | None = None
+    ticket_format: str = "md"
 
 
 @dataclass(frozen=True)
@@ -298,6 +300,9 @@ def release(
         templates=inputs.templates,
         sidecars=inputs.sidecars,
         analysis=done.analysis,
+        notice_days=inputs.decisions.gate.notice_days,
+        link_base=options.link_base,
+        ticket_format=options.ticket_format,
     )
     evidence_bytes = next(f.content for f in files if f.path == EVIDENCE)
     main = main_document(files)

@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 import pytest
 
 from riskcards.load.catalogues import Loaded, load_frameworks
+from riskcards.models.assessment import Assessment
 from riskcards.models.evidence import (
     ArtifactInfo,
     DatasetInput,
@@ -281,3 +282,16 @@ def snapshot() -> EvidenceSnapshot:
 @pytest.fixture(scope="session")
 def loaded() -> Loaded:
     return load_frameworks()
+
+
+def assess_crosswalked(loaded: Loaded) -> Assessment:
+    """The test snapshot assessed against the built-ins, crosswalks included."""
+    from riskcards.assess import assess
+
+    return assess(
+        make_snapshot(),
+        loaded.catalogues,
+        loaded.mapping,
+        as_of=AS_OF,
+        crosswalks=loaded.crosswalks,
+    )

@@ -32,6 +32,31 @@ def _manifest(bundle: Path) -> dict:  # type: ignore[type-arg]
     return json.loads((bundle / "manifest.json").read_text())
 
 
+def test_the_demo_documents_an_auditor_reads(demo: dict[str, Path]) -> None:
+    """Decision first with owners, short gap reports, a signed-off SoA, a ticket-sized
+    summary (issue 12's "done when", on the demo)."""
+    from pypdf import PdfReader
+
+    bundle = demo["bundle"]
+    pages = {
+        name: PdfReader(bundle / f"{name}.pdf").pages
+        for name in ("model-card", "gap-report-nist-ai-rmf", "gap-report-iso-iec-42001")
+    }
+    assert len(pages["gap-report-nist-ai-rmf"]) <= 20
+    assert len(pages["gap-report-iso-iec-42001"]) <= 15
+    for name, doc in pages.items():
+        first = " ".join(doc[0].extract_text().split())
+        assert "Decision: FAIL: 3 blocking" in first, name
+        assert "owner: Fair-lending officer (R. Diaz)" in first, name
+        assert "MAP 5.1" in first and "RISK-142" in first, name  # required; conflict
+    soa = (bundle / "soa-iso-iec-42001.html").read_text()
+    assert "SOA-CREDIT-001" in soa and "Head of Model Risk (A. Chen)" in soa
+    assert "no justification recorded" not in soa  # the demo justifies every control
+    summary = (bundle / "summary.md").read_text().splitlines()
+    assert len(summary) <= 40 and "FAIL: 3 blocking" in summary[0]
+    assert "[model-card.html](model-card.html)" in "\n".join(summary)
+
+
 def test_bundle_contract(demo: dict[str, Path]) -> None:
     bundle = demo["bundle"]
     manifest = _manifest(bundle)
@@ -47,6 +72,9 @@ def test_bundle_contract(demo: dict[str, Path]) -> None:
         ("gap-report", "json"),
         ("evidence", "json"),
         ("summary", "md"),
+        ("statement-of-applicability", "html"),
+        ("statement-of-applicability", "pdf"),
+        ("statement-of-applicability", "csv"),
     }
     assert {f["framework"] for f in manifest["files"] if f["kind"] == "gap-report"} == {
         "nist-ai-rmf",

@@ -23,7 +23,7 @@ from riskcards.models.assessment import (
 from riskcards.models.base import fmt_number
 from riskcards.models.evidence import EvidenceSnapshot
 from riskcards.models.mapping import EvidenceMapping, MetricThreshold
-from riskcards.models.project import AttestationRecord, Decisions, ThresholdOverride
+from riskcards.models.project import AttestationRecord, Decisions, ThresholdOverride, Waiver
 
 # --- overrides ----------------------------------------------------------------------------
 
@@ -87,6 +87,7 @@ def evaluate_attestation(
         "evidence": (ref,),
         "source": "attestation",
         "expected": "a current attestation for this release",
+        "expires": att.expires.isoformat() if att.expires else None,
     }
     problem = None
     if att.date > day:
@@ -130,6 +131,7 @@ def decide(
     """Apply not-applicable declarations, waivers and the CI gate to one control."""
     key = (result.catalogue_id, result.control_id)
     notes: list[str] = []
+    expired: Decision | None = None
     for na in decisions.not_applicable:
         if (na.framework, na.control) == key:
             return result.model_copy(
@@ -154,6 +156,7 @@ def decide(
                     f"waiver approved by {w.approver} expired on {w.expires.isoformat()}; "
                     "it no longer counts"
                 )
+                expired = _waiver(w)
                 continue
             return result.model_copy(
                 update={
@@ -161,17 +164,29 @@ def decide(
                     "underlying": result.status,
                     "reason": f"waived until {w.expires.isoformat()} by {w.approver}: {w.reason} "
                     f"(underlying: {result.reason})",
-                    "decision": Decision(
-                        kind="waiver",
-                        approver=w.approver,
-                        reason=w.reason,
-                        expires=w.expires.isoformat(),
-                        ticket=w.ticket,
-                    ),
+                    "decision": _waiver(w),
                 }
             )
     blocking = _blocking(result, decisions, strict=strict)
-    return result.model_copy(update={"notes": tuple(notes), "blocking": blocking})
+    required = result.control_id in decisions.gate.required.get(result.catalogue_id, ())
+    return result.model_copy(
+        update={
+            "notes": tuple(notes),
+            "blocking": blocking,
+            "required": required,
+            "expired_waiver": expired,
+        }
+    )
+
+
+def _waiver(w: Waiver) -> Decision:
+    return Decision(
+        kind="waiver",
+        approver=w.approver,
+        reason=w.reason,
+        expires=w.expires.isoformat(),
+        ticket=w.ticket,
+    )
 
 
 def _blocking(result: ControlResult, decisions: Decisions, *, strict: bool) -> bool:

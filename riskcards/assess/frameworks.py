@@ -3,6 +3,10 @@
 A control's status comes from the checks and attestations bound to it directly; a control
 with none of its own borrows, labelled as such, the results of the controls a crosswalk
 relates it to. Then the project's decisions (not applicable, waivers, the gate) apply.
+
+Organisational controls (:data:`ORGANISATIONAL`: NIST AI RMF GOVERN, ISO/IEC 42001 Annex A
+clauses A.2 to A.4: policy, roles, resources, culture) borrow only attestations through a
+crosswalk, never a model metric: a fairness number says nothing of a team's diversity.
 """
 
 from __future__ import annotations
@@ -21,6 +25,17 @@ from riskcards.models.assessment import (
 from riskcards.models.catalogue import Catalogue, Crosswalk
 from riskcards.models.mapping import EvidenceMapping
 from riskcards.models.project import AttestationRecord, Decisions
+
+# catalogue id -> top-level groups whose controls are about the organisation, not the model
+ORGANISATIONAL: Mapping[str, frozenset[str]] = {
+    "nist-ai-rmf": frozenset({"GOVERN"}),
+    "iso-iec-42001": frozenset({"A.2", "A.3", "A.4"}),
+}
+
+
+def organisational(catalogue_id: str, groups: Sequence[str]) -> bool:
+    """Whether a control (given its groups, outermost first) is organisational."""
+    return bool(groups) and groups[0] in ORGANISATIONAL.get(catalogue_id, frozenset())
 
 
 def aggregate(results: Sequence[CheckResult]) -> tuple[ControlStatus, str]:
@@ -81,15 +96,23 @@ def _crosswalk_partners(
 
 
 def _via_crosswalk(
-    partners: set[tuple[str, str]], direct: Mapping[str, Mapping[str, Sequence[CheckResult]]]
+    partners: set[tuple[str, str]],
+    direct: Mapping[str, Mapping[str, Sequence[CheckResult]]],
+    *,
+    attestations_only: bool = False,
 ) -> tuple[list[CheckResult], tuple[str, ...]]:
     """The results of the related controls that have direct results (each check once), and
-    those controls, named ``<catalogue> <control>``."""
-    linked = sorted(p for p in partners if direct.get(p[0], {}).get(p[1]))
+    those controls, named ``<catalogue> <control>``; only attestations if so asked."""
+
+    def usable(cat_id: str, other: str) -> list[CheckResult]:
+        found = direct.get(cat_id, {}).get(other, ())
+        return [r for r in found if r.source == "attestation" or not attestations_only]
+
+    linked = sorted(p for p in partners if usable(*p))
     results: list[CheckResult] = []
     seen: set[str] = set()
     for cat_id, other in linked:
-        for r in direct[cat_id][other]:
+        for r in usable(cat_id, other):
             if r.check_id not in seen:
                 seen.add(r.check_id)
                 results.append(r)
@@ -111,9 +134,14 @@ def assess_framework(
     controls = []
     for control in catalogue.controls:
         results = list(own.get(control.id, ()))
+        groups = tuple(g.id for g in catalogue.ancestry(control))
         via: tuple[str, ...] = ()
         if not results:
-            results, via = _via_crosswalk(partners.get(control.id, set()), direct)
+            results, via = _via_crosswalk(
+                partners.get(control.id, set()),
+                direct,
+                attestations_only=organisational(catalogue.id, groups),
+            )
         status, reason = aggregate(results)
         if via:
             reason = f"via crosswalk from {', '.join(via)}: {reason}"
@@ -123,7 +151,7 @@ def assess_framework(
                     catalogue_id=catalogue.id,
                     control_id=control.id,
                     label=control.label,
-                    groups=tuple(g.id for g in catalogue.ancestry(control)),
+                    groups=groups,
                     status=status,
                     reason=reason,
                     checks=tuple(results),

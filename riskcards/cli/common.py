@@ -131,6 +131,19 @@ render_options = with_options(
             type=click.Path(file_okay=False, path_type=Path),
             help="Folder of templates that override the built-in ones.",
         ),
+        click.option(
+            "--link-base",
+            metavar="URL",
+            help="summary.md links the bundle's files under this URL (e.g. a CI artifact "
+            "URL) instead of relatively.",
+        ),
+        click.option(
+            "--ticket-format",
+            type=click.Choice(["md", "jira"]),
+            default="md",
+            show_default=True,
+            help="jira: also write summary.jira.txt, the summary in Jira wiki markup.",
+        ),
     ]
 )
 
@@ -195,19 +208,22 @@ def one_line(text: str, width: int = 110) -> str:
 
 
 def report(assessment: Any) -> None:
-    """One status line per framework, on stderr."""
+    """One status line per framework, on stderr: direct evidence only, as the documents
+    count it (a status only a crosswalk suggests counts as not assessed)."""
     for fw in assessment.frameworks:
-        counts = fw.counts
+        counts = fw.direct_counts
         extra = "".join(
             f", {counts[k]} {k.replace('_', ' ')}"
             for k in ("waived", "not_applicable")
             if counts[k]
         )
+        hinted = sum(1 for c in fw.controls if c.inferred)
         click.echo(
             f"{fw.catalogue_title}: {counts['met']} met, {counts['partial']} partial, "
             f"{counts['gap']} gap, "
             f"{counts['not_assessed']} not assessed{extra} of {len(fw.controls)} "
-            f"({fw.coverage * 100:.0f}% covered)",
+            f"({fw.direct_coverage * 100:.0f}% directly evidenced; "
+            f"{hinted} more only via a crosswalk)",
             err=True,
         )
 

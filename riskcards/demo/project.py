@@ -70,6 +70,256 @@ gate:
   blocking_severities: [high, critical]
   required:
     nist-ai-rmf: ["GOVERN 1.1", "MAP 5.1"]
+soa:
+  framework: iso-iec-42001
+  id: SOA-CREDIT-001
+  version: "1.2"
+  scope: >-
+    The AI management system of the consumer-lending unit: the credit-risk triage model, its
+    data, its development and its use by underwriters.
+  approver: Head of Model Risk (A. Chen)
+  approved: "{a_month_ago}"
+  risks:
+    - id: R-01
+      title: Applicants of some age bands or sexes are flagged at unequal rates
+      owner: Fair-lending officer (R. Diaz)
+    - id: R-02
+      title: Manipulated application data changes the model's ranking
+      owner: Credit ML team (M. Okafor)
+    - id: R-03
+      title: The model degrades as the applicant population drifts
+      owner: Credit ML team (M. Okafor)
+    - id: R-04
+      title: Applicant personal data leaks through training data or outputs
+      owner: Head of Model Risk (A. Chen)
+    - id: R-05
+      title: The model is used beyond triage or without clear accountability
+      owner: Head of Model Risk (A. Chen)
+    - id: R-06
+      title: An incident with the model goes unreported
+      owner: Head of Model Risk (A. Chen)
+  treatments:
+    - id: T-01
+      title: Re-weigh training data by age band and re-assess fairness
+      owner: Fair-lending officer (R. Diaz)
+      due: "{in_60_days}"
+    - id: T-02
+      title: Adversarial hardening and upstream input validation (RISK-142)
+      owner: Credit ML team (M. Okafor)
+      due: "{in_60_days}"
+    - id: T-03
+      title: Monthly drift report with retraining trigger
+      owner: Platform engineering (J. Rivera)
+    - id: T-05
+      title: Every flagged application is reviewed by an underwriter
+      owner: Head of Model Risk (A. Chen)
+    - id: T-06
+      title: Incident process renewed and attested again
+      owner: Head of Model Risk (A. Chen)
+      due: "{in_60_days}"
+  controls:
+    - control: "A.2.2"
+      implementation: implemented
+      owner: Head of Model Risk (A. Chen)
+      risks: [R-05]
+      justification: The AI policy sets the rules every credit model follows.
+    - control: "A.2.3"
+      implementation: implemented
+      owner: Head of Model Risk (A. Chen)
+      risks: [R-05]
+      justification: >-
+        The AI policy is aligned with the bank's model-risk and data-protection policies.
+    - control: "A.2.4"
+      implementation: implemented
+      owner: Head of Model Risk (A. Chen)
+      risks: [R-05]
+      justification: The policy is reviewed yearly by the model-risk committee.
+    - control: "A.3.2"
+      implementation: implemented
+      owner: Head of Model Risk (A. Chen)
+      risks: [R-05]
+      justification: Roles for model owner, validator and approver are named in the project file.
+    - control: "A.3.3"
+      implementation: partially_implemented
+      owner: Head of Model Risk (A. Chen)
+      risks: [R-06]
+      treatments: [T-06]
+      justification: Concerns go to the model-risk mailbox; an anonymous channel is not yet set up.
+    - control: "A.4.2"
+      implementation: implemented
+      owner: Credit ML team (M. Okafor)
+      risks: [R-03]
+      justification: Data, code, model and tooling are recorded in MLflow with the run.
+    - control: "A.4.3"
+      implementation: implemented
+      owner: Credit ML team (M. Okafor)
+      risks: [R-01, R-04]
+      justification: Training and evaluation data are registered as MLflow datasets with digests.
+    - control: "A.4.4"
+      implementation: implemented
+      owner: Credit ML team (M. Okafor)
+      risks: [R-03]
+      justification: The tooling (scikit-learn, MLflow, riskcards) is pinned and recorded.
+    - control: "A.4.5"
+      implementation: implemented
+      owner: Platform engineering (J. Rivera)
+      risks: [R-04]
+      justification: Training runs on the team's managed compute; no external service.
+    - control: "A.4.6"
+      implementation: implemented
+      owner: Credit ML team (M. Okafor)
+      risks: [R-05]
+      justification: Everyone on the team completed the AI risk training (ATT-002).
+    - control: "A.5.2"
+      implementation: implemented
+      owner: Head of Model Risk (A. Chen)
+      risks: [R-01, R-02, R-03]
+      justification: Every release of the model is assessed with riskcards before approval.
+    - control: "A.5.3"
+      implementation: implemented
+      owner: Head of Model Risk (A. Chen)
+      risks: [R-01]
+      justification: The assessment bundle is kept with the release as the documented result.
+    - control: "A.5.4"
+      implementation: partially_implemented
+      owner: Fair-lending officer (R. Diaz)
+      risks: [R-01]
+      treatments: [T-01]
+      justification: >-
+        Applicants of different age bands are selected at different rates; fairness is assessed
+        per release.
+    - control: "A.5.5"
+      implementation: planned
+      target_date: "{in_60_days}"
+      owner: Fair-lending officer (R. Diaz)
+      risks: [R-01]
+      treatments: [T-01]
+      justification: A societal-impact review of credit triage is due with the fair-lending review.
+    - control: "A.6.1.2"
+      implementation: implemented
+      owner: Credit ML team (M. Okafor)
+      risks: [R-01, R-02]
+      justification: >-
+        Release objectives (accuracy, fairness, robustness thresholds) are the evidence mapping.
+    - control: "A.6.1.3"
+      implementation: implemented
+      owner: Credit ML team (M. Okafor)
+      risks: [R-03]
+      justification: Design and development follow the team's model-development standard.
+    - control: "A.6.2.2"
+      implementation: implemented
+      owner: Credit ML team (M. Okafor)
+      risks: [R-05]
+      justification: Requirements are the intended use and the thresholds in the project file.
+    - control: "A.6.2.3"
+      implementation: implemented
+      owner: Credit ML team (M. Okafor)
+      risks: [R-03]
+      justification: Design choices are recorded with each MLflow run.
+    - control: "A.6.2.4"
+      implementation: planned
+      target_date: "{in_60_days}"
+      owner: Credit ML team (M. Okafor)
+      risks: [R-02]
+      treatments: [T-02]
+      justification: >-
+        Robustness to manipulated inputs is below target; hardening is scheduled (RISK-142).
+    - control: "A.6.2.5"
+      implementation: implemented
+      owner: Platform engineering (J. Rivera)
+      risks: [R-03]
+      justification: Deployment goes through the registry alias after approval.
+    - control: "A.6.2.6"
+      implementation: implemented
+      owner: Platform engineering (J. Rivera)
+      risks: [R-03]
+      treatments: [T-03]
+      justification: Latency, errors and drift are monitored in production.
+    - control: "A.6.2.7"
+      implementation: implemented
+      owner: Credit ML team (M. Okafor)
+      risks: [R-05]
+      justification: The model card and dataset sheets are the technical documentation.
+    - control: "A.6.2.8"
+      implementation: implemented
+      owner: Platform engineering (J. Rivera)
+      risks: [R-06]
+      justification: Scoring requests and outcomes are logged for 7 years.
+    - control: "A.7.2"
+      implementation: implemented
+      owner: Credit ML team (M. Okafor)
+      risks: [R-04]
+      justification: The data used is synthetic; its purpose is recorded in the dataset sheet.
+    - control: "A.7.3"
+      implementation: implemented
+      owner: Credit ML team (M. Okafor)
+      risks: [R-04]
+      justification: Data is generated by a seeded generator; acquisition is recorded.
+    - control: "A.7.4"
+      implementation: implemented
+      owner: Credit ML team (M. Okafor)
+      risks: [R-03]
+      justification: Data quality (missing values, duplicates, leakage) is checked per release.
+    - control: "A.7.5"
+      implementation: implemented
+      owner: Credit ML team (M. Okafor)
+      risks: [R-03]
+      justification: Dataset digests tie each run to its data.
+    - control: "A.7.6"
+      implementation: implemented
+      owner: Credit ML team (M. Okafor)
+      risks: [R-03]
+      justification: Preprocessing (standardisation) is part of the logged pipeline.
+    - control: "A.8.2"
+      implementation: implemented
+      owner: Credit ML team (M. Okafor)
+      risks: [R-05]
+      treatments: [T-05]
+      justification: Underwriters receive the model card and its intended use.
+    - control: "A.8.3"
+      implementation: not_implemented
+      owner: Head of Model Risk (A. Chen)
+      risks: [R-06]
+      treatments: [T-06]
+      justification: "No external reporting channel: the model is used internally only."
+    - control: "A.8.4"
+      implementation: partially_implemented
+      owner: Head of Model Risk (A. Chen)
+      risks: [R-06]
+      treatments: [T-06]
+      justification: Incidents are reported to the committee; the attestation has lapsed (ATT-004).
+    - control: "A.8.5"
+      implementation: implemented
+      owner: Fair-lending officer (R. Diaz)
+      risks: [R-05]
+      justification: Applicants are told a model assists the review, per the lending notice.
+    - control: "A.9.2"
+      implementation: implemented
+      owner: Head of Model Risk (A. Chen)
+      risks: [R-05]
+      treatments: [T-05]
+      justification: Use is limited to triage for human review.
+    - control: "A.9.3"
+      implementation: implemented
+      owner: Head of Model Risk (A. Chen)
+      risks: [R-05]
+      justification: Responsible-use objectives are in the intended-use statement.
+    - control: "A.9.4"
+      implementation: implemented
+      owner: Head of Model Risk (A. Chen)
+      risks: [R-05]
+      treatments: [T-05]
+      justification: The model is used only as documented; deviations need approval.
+    - control: "A.10.2"
+      implementation: implemented
+      owner: Head of Model Risk (A. Chen)
+      risks: [R-05]
+      justification: Responsibilities between the team and platform engineering are agreed.
+    - control: "A.10.3"
+      implementation: implemented
+      owner: Head of Model Risk (A. Chen)
+      risks: [R-04]
+      justification: No third-party data or pre-trained components are used (ATT-003).
 """
 
 _DEMO_SIDECARS = {

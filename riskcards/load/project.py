@@ -129,6 +129,7 @@ def project_decisions(
     issues += _override_issues(doc, config, checks, mapping.id)
     issues += _owner_issues(doc, config, checks, mapping.id)
     required = _required_controls(doc, config, catalogues, issues)
+    issues += _soa_issues(doc, config, catalogues)
     records, files = _attestations(project, catalogues, issues)
     if issues:
         issues.sort(key=lambda i: (i.file, i.line or 0, i.col or 0))
@@ -246,6 +247,41 @@ def _required_controls(
     return required
 
 
+def _soa_issues(
+    doc: YamlDocument, config: ProjectConfig, catalogues: Mapping[str, Catalogue]
+) -> list[Issue]:
+    """In the ``soa:`` section: unknown controls, and risk or treatment ids not declared."""
+    soa = config.soa
+    if soa is None:
+        return []
+    if soa.framework not in catalogues:
+        return [
+            doc.issue(
+                ("soa", "framework"),
+                f"unknown framework {soa.framework!r}" + did_you_mean(soa.framework, catalogues),
+            )
+        ]
+    issues = []
+    declared = {"risks": {r.id for r in soa.risks}, "treatments": {t.id for t in soa.treatments}}
+    for i, c in enumerate(soa.controls):
+        problem, _ = _control_issue(
+            doc, ("soa", "controls", i), soa.framework, c.control, catalogues
+        )
+        if problem:
+            issues.append(problem)
+        for field in ("risks", "treatments"):
+            for j, ref in enumerate(getattr(c, field)):
+                if ref not in declared[field]:
+                    issues.append(
+                        doc.issue(
+                            ("soa", "controls", i, field, j),
+                            f"{field[:-1]} {ref!r} is not declared under soa.{field}"
+                            + did_you_mean(ref, declared[field]),
+                        )
+                    )
+    return issues
+
+
 def _attestations(
     project: Project, catalogues: Mapping[str, Catalogue], issues: list[Issue]
 ) -> tuple[tuple[AttestationRecord, ...], tuple[InputFile, ...]]:
@@ -326,4 +362,4 @@ def project_sidecars(project: Project) -> tuple[Sidecars, tuple[InputFile, ...]]
             sheets[name] = sheet
     if issues:
         raise ConfigError(f"{len(issues)} problem(s) in the project's sidecars", issues)
-    return Sidecars(model_card=card, dataset_sheets=sheets), tuple(files)
+    return Sidecars(model_card=card, dataset_sheets=sheets, soa=config.soa), tuple(files)

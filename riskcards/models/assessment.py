@@ -80,6 +80,7 @@ class CheckResult(Frozen):
     override: OverrideNote | None = None
     owner: str | None = Field(default=None, description="who remediates a failure of this check")
     source: str = Field(default="mapping", description="'mapping' or 'attestation'")
+    expires: str | None = Field(default=None, description="an attestation's expiry date")
 
 
 class ControlResult(Frozen):
@@ -99,6 +100,21 @@ class ControlResult(Frozen):
     decision: Decision | None = None
     notes: tuple[str, ...] = Field(default=(), description="expired waivers, stale evidence, ...")
     blocking: bool = False
+    required: bool = Field(default=False, description="the project's gate requires it assessed")
+    expired_waiver: Decision | None = Field(
+        default=None, description="a waiver of this control that has expired (it no longer counts)"
+    )
+
+    @property
+    def inferred(self) -> bool:
+        """The status comes only through a crosswalk (and no waiver or exclusion set it)."""
+        decided = self.status in (ControlStatus.WAIVED, ControlStatus.NOT_APPLICABLE)
+        return bool(self.via_crosswalk) and not decided
+
+    @property
+    def direct_status(self) -> ControlStatus:
+        """The status on direct evidence: an inferred one is not assessed."""
+        return ControlStatus.NOT_ASSESSED if self.inferred else self.status
 
 
 class FrameworkAssessment(Frozen):
@@ -135,6 +151,20 @@ class FrameworkAssessment(Frozen):
     @property
     def blocking(self) -> tuple[ControlResult, ...]:
         return tuple(c for c in self.controls if c.blocking)
+
+    @property
+    def direct_counts(self) -> dict[str, int]:
+        """Controls by status on direct evidence (an inferred status counts as not assessed)."""
+        statuses = [c.direct_status for c in self.controls]
+        return {s.value: statuses.count(s) for s in ControlStatus}
+
+    @property
+    def direct_coverage(self) -> float:
+        """Share of applicable controls directly evidenced (0..1)."""
+        counts = self.direct_counts
+        applicable = len(self.controls) - counts[ControlStatus.NOT_APPLICABLE.value]
+        assessed = applicable - counts[ControlStatus.NOT_ASSESSED.value]
+        return assessed / applicable if applicable else 0.0
 
 
 class Assessment(Frozen):

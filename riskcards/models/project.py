@@ -60,6 +60,11 @@ class Gate(Frozen):
         default_factory=dict,
         description="framework -> controls that must be assessed (blocking with --strict)",
     )
+    notice_days: int = Field(
+        default=30,
+        ge=0,
+        description="documents list waivers and attestations that expire within this many days",
+    )
 
 
 class Outputs(Frozen):
@@ -153,6 +158,58 @@ class AnalyticsSettings(Frozen):
     min_slice_size: int = Field(default=30, ge=1)
 
 
+class Risk(Frozen):
+    """An entry of the AI risk assessment (ISO/IEC 42001 6.1.2) that controls answer."""
+
+    id: Identifier
+    title: Text
+    owner: Text | None = None
+
+
+class Treatment(Frozen):
+    """An entry of the AI risk treatment plan (ISO/IEC 42001 6.1.3)."""
+
+    id: Identifier
+    title: Text
+    owner: Text | None = None
+    due: dt.date | None = None
+
+
+Implementation = Literal["implemented", "partially_implemented", "planned", "not_implemented"]
+
+
+class SoaControl(Frozen):
+    """Why one control is in the Statement of Applicability, and how far it is implemented."""
+
+    control: Identifier
+    justification: Text | None = None
+    implementation: Implementation | None = None
+    target_date: dt.date | None = Field(default=None, description="when planned is due")
+    owner: Text | None = None
+    risks: tuple[Identifier, ...] = ()
+    treatments: tuple[Identifier, ...] = ()
+
+    @model_validator(mode="after")
+    def _planned_has_a_date(self) -> SoaControl:
+        if self.implementation == "planned" and self.target_date is None:
+            raise ValueError("a planned control needs a target_date")
+        return self
+
+
+class SoaSection(Frozen):
+    """The Statement of Applicability's document control, risks, treatments and controls."""
+
+    framework: Identifier = "iso-iec-42001"
+    id: Identifier
+    version: Text
+    scope: Text = Field(description="the AI management system's scope")
+    approver: Text
+    approved: dt.date | None = Field(default=None, description="approval date")
+    risks: tuple[Risk, ...] = ()
+    treatments: tuple[Treatment, ...] = ()
+    controls: tuple[SoaControl, ...] = ()
+
+
 class ProjectConfig(Frozen):
     schema_version: Literal[1]
     target: Text | None = None
@@ -178,6 +235,7 @@ class ProjectConfig(Frozen):
     dataset_sheets: dict[Identifier, Text] = Field(
         default_factory=dict, description="dataset name -> path of its datasheet sidecar YAML"
     )
+    soa: SoaSection | None = Field(default=None, description="the Statement of Applicability")
 
 
 class ReleaseScope(Frozen):
@@ -233,3 +291,4 @@ class Sidecars(Frozen):
 
     model_card: ModelCardSidecar | None = None
     dataset_sheets: dict[str, DatasetSheetSidecar] = Field(default_factory=dict)
+    soa: SoaSection | None = None

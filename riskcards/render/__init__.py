@@ -35,6 +35,7 @@ from riskcards.render.formats import (
 )
 from riskcards.render.job import RenderJob
 from riskcards.render.paths import ANALYTICS, EVIDENCE, JUNIT, MODEL_CARD, SUMMARY, main_document
+from riskcards.render.views.decision import NOTICE_DAYS
 
 # ``formats()`` stays in riskcards.render.formats: imported here, it would hide that module.
 
@@ -66,6 +67,9 @@ def render(
     sidecars: Sidecars | None = None,
     analysis: Analysis | None = None,
     pdf_workers: int | None = None,
+    notice_days: int = NOTICE_DAYS,
+    link_base: str | None = None,
+    ticket_format: str = "md",
 ) -> list[BundleFile]:
     """Every file of the bundle but the manifest, in memory, for the named output formats.
 
@@ -73,7 +77,9 @@ def render(
     json and md); an unknown name raises :class:`~riskcards.errors.UsageError` before
     anything is rendered. ``evidence.json`` (and ``analytics.json`` when there is an
     analysis) is always among the files. PDFs render in parallel processes, ``pdf_workers``
-    of them (default: one per CPU; 1 renders in this process).
+    of them (default: one per CPU; 1 renders in this process). The decision lists waivers
+    and attestations expiring within ``notice_days``; ``summary.md`` links files under
+    ``link_base`` (None: relative) and ``ticket_format="jira"`` adds ``summary.jira.txt``.
     """
     run = selected(formats)
     job = RenderJob(
@@ -84,6 +90,9 @@ def render(
         sidecars=sidecars or Sidecars(),
         analysis=analysis,
         pdf_workers=pdf_workers,
+        notice_days=notice_days,
+        link_base=link_base,
+        ticket_format=ticket_format,
     )
     files: list[BundleFile] = []
     for fmt in run:

@@ -3,13 +3,15 @@
 Each takes the :class:`~riskcards.render.job.RenderJob` and the files the formats before it
 made, and returns its own files; :mod:`riskcards.render.formats` registers them:
 
-- :func:`html_files` - the model card, the dataset sheets and the gap reports;
+- :func:`html_files` - the model card, the dataset sheets, the gap reports and the Statements
+  of Applicability (with a CSV of each);
 - :func:`pdf_files` - a PDF/A-3b of each HTML document, ``evidence.json`` embedded, rendered
   in parallel worker processes (:mod:`riskcards.render.pdf`, imported only here, lazily);
 - :func:`json_files` - each gap report as JSON;
 - :func:`evidence_files` - ``evidence.json`` and, when there is one, ``analytics.json``;
 - :func:`junit_files` - ``junit.xml``, one test case per control (:mod:`riskcards.render.junit`);
-- :func:`summary_files` - ``summary.md``, which lists every file made before it.
+- :func:`summary_files` - ``summary.md`` (and ``summary.jira.txt`` in Jira wiki markup when
+  asked), which links every file made before it.
 """
 
 from __future__ import annotations
@@ -35,6 +37,7 @@ from riskcards.render.paths import (
     EVIDENCE,
     JUNIT,
     SUMMARY,
+    SUMMARY_JIRA,
     gap_report_path,
     main_document,
     with_suffix,
@@ -47,7 +50,8 @@ def _json(data: object) -> bytes:
 
 
 def html_files(job: RenderJob, made: Sequence[BundleFile]) -> Sequence[BundleFile]:
-    return job.html_documents
+    """The HTML documents, and each Statement of Applicability as CSV beside its HTML."""
+    return (*job.html_documents, *job.soa_tables)
 
 
 def pdf_files(job: RenderJob, made: Sequence[BundleFile]) -> list[BundleFile]:
@@ -118,10 +122,31 @@ def junit_files(job: RenderJob, made: Sequence[BundleFile]) -> list[BundleFile]:
 
 
 def summary_files(job: RenderJob, made: Sequence[BundleFile]) -> list[BundleFile]:
+    """``summary.md``, and with ``ticket_format="jira"`` the same in Jira wiki markup."""
     summary = build_summary(
-        job.assessment, job.gap_reports, (f.path for f in made), main_document(made)
+        job.assessment,
+        job.gap_reports,
+        (f.path for f in made),
+        main_document(made),
+        job.decision,
+        job.link_base,
     )
-    content = job.page(
-        "summary.md.j2", f"Release summary: {job.model}", "Release summary", summary=summary
-    )
-    return [BundleFile(path=SUMMARY, kind=SUMMARY_KIND, format=MARKDOWN_FORMAT, content=content)]
+    title = f"Release summary: {job.model}"
+    files = [
+        BundleFile(
+            path=SUMMARY,
+            kind=SUMMARY_KIND,
+            format=MARKDOWN_FORMAT,
+            content=job.page("summary.md.j2", title, "Release summary", summary=summary),
+        )
+    ]
+    if job.ticket_format == "jira":
+        files.append(
+            BundleFile(
+                path=SUMMARY_JIRA,
+                kind=SUMMARY_KIND,
+                format="jira",
+                content=job.page("summary.jira.j2", title, "Release summary", summary=summary),
+            )
+        )
+    return files

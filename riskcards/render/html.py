@@ -25,13 +25,15 @@ from jinja2 import (
 from markupsafe import Markup, escape
 
 from riskcards.models.base import fmt_number
+from riskcards.render.paths import check_anchor
+from riskcards.render.views.text import short_id, short_ids, short_locator
 from riskcards.resources import templates_dir
 
 NOT_PROVIDED = "Not provided"
 
 
 def _autoescape(name: str | None) -> bool:
-    return bool(name) and not str(name).endswith((".md.j2", ".md"))
+    return bool(name) and not str(name).endswith((".md.j2", ".md", ".jira.j2"))
 
 
 @pass_eval_context
@@ -47,15 +49,31 @@ def _or_not_provided(eval_ctx: Any, value: Any) -> Any:
 # Characters that start Markdown constructs mid-line: code, emphasis, links and images,
 # raw HTML and autolinks, table cells, strikethrough. Newlines are folded to spaces, so
 # line-start constructs (headings, lists, quotes) cannot occur inside a value.
-_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|~])")
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]|~])")
+_MD_ANGLE = {"<": "&lt;", ">": "&gt;"}
 _BARE_LINK = re.compile(r"(?i)(?<=[a-z0-9])(:)(?=//)|\b(www)(\.)")
 
 
 def md_escape(value: Any) -> str:
     """Make untrusted text inert in Markdown: no links, images, HTML, emphasis or cells."""
     text = _MD_SPECIAL.sub(r"\\\1", " ".join(str(value).split()))
+    # raw HTML and autolinks: entities, which every renderer shows as the character
+    text = re.sub("[<>]", lambda m: _MD_ANGLE[m.group(0)], text)
     # GitHub and others turn bare URLs into links; an escaped ':' or '.' keeps them text.
     return _BARE_LINK.sub(lambda m: "\\:" if m.group(1) else m.group(2) + "\\.", text)
+
+
+# Jira wiki markup: links, images, macros, monospace and table cells ([ ] ! { } |) and the
+# backslash start markup anywhere; text effects (* _ ? - + ^ ~) only next to a space or the
+# text's end, so "credit-risk" or "demographic_parity" stay as they are.
+_JIRA_ALWAYS = re.compile(r"([\\\[\]!{}|])")
+_JIRA_EDGE = re.compile(r"(?:(?<=\s)|^)([*_?+^~-])|([*_?+^~-])(?=\s|$)")
+
+
+def jira_escape(value: Any) -> str:
+    """Make untrusted text inert in Jira wiki markup: markup characters escaped."""
+    text = _JIRA_ALWAYS.sub(r"\\\1", " ".join(str(value).split()))
+    return _JIRA_EDGE.sub(lambda m: "\\" + (m.group(1) or m.group(2)), text)
 
 
 def _paragraphs(value: str) -> Markup:
@@ -80,7 +98,12 @@ def _environment(user_dir: str | None) -> Environment:
     env.filters["np"] = _or_not_provided
     env.filters["num"] = fmt_number
     env.filters["md"] = md_escape
+    env.filters["jira"] = jira_escape
     env.filters["paragraphs"] = _paragraphs
+    env.filters["short"] = short_locator
+    env.filters["short_id"] = short_id
+    env.filters["short_ids"] = short_ids
+    env.filters["check_anchor"] = check_anchor
     env.globals["NOT_PROVIDED"] = NOT_PROVIDED
     return env
 

@@ -28,14 +28,27 @@ from riskcards.models.catalogue import Catalogue
 from riskcards.models.evidence import EvidenceSnapshot
 from riskcards.models.project import Sidecars
 from riskcards.render.html import render_template
-from riskcards.render.paths import MODEL_CARD, dataset_sheet_path, gap_report_path
+from riskcards.render.paths import (
+    MODEL_CARD,
+    SOA_KIND,
+    dataset_sheet_path,
+    gap_report_path,
+    soa_path,
+    with_suffix,
+)
 from riskcards.render.views import (
     DocumentMeta,
     GapReport,
+    GateDecision,
+    SoaDocument,
     build_dataset_sheet,
+    build_decision,
     build_gap_report,
     build_model_card,
+    build_soa,
+    soa_csv,
 )
+from riskcards.render.views.decision import NOTICE_DAYS
 
 
 @dataclass(frozen=True, eq=False)
@@ -49,6 +62,9 @@ class RenderJob:
     sidecars: Sidecars = field(default_factory=Sidecars)
     analysis: Analysis | None = None
     pdf_workers: int | None = None
+    notice_days: int = NOTICE_DAYS
+    link_base: str | None = None
+    ticket_format: str = "md"
 
     @property
     def model(self) -> str:
@@ -72,17 +88,60 @@ class RenderJob:
         return render_template(template, self.templates, meta=meta, **view).encode()
 
     @cached_property
+    def decision(self) -> GateDecision:
+        """The release decision, with links from the bundle's top folder."""
+        return build_decision(self.assessment, notice_days=self.notice_days, analysis=self.analysis)
+
+    @cached_property
     def gap_reports(self) -> tuple[tuple[FrameworkAssessment, GapReport], ...]:
         """Each assessed framework with its gap-report view, in the assessment's order."""
         return tuple(
-            (fw, build_gap_report(fw, self.catalogues[fw.catalogue_id], self.assessment.mapping_id))
+            (
+                fw,
+                build_gap_report(
+                    fw,
+                    self.catalogues[fw.catalogue_id],
+                    self.assessment.mapping_id,
+                    self.decision,
+                    self.analysis,
+                ),
+            )
             for fw in self.assessment.frameworks
         )
 
     @cached_property
+    def soas(self) -> tuple[SoaDocument, ...]:
+        """A Statement of Applicability per framework whose catalogue asks for one."""
+        return tuple(
+            build_soa(fw, self.catalogues[fw.catalogue_id], self.sidecars.soa)
+            for fw in self.assessment.frameworks
+            if self.catalogues[fw.catalogue_id].statement_of_applicability
+        )
+
+    @cached_property
     def html_documents(self) -> tuple[BundleFile, ...]:
-        """The model card, a sheet per dataset, a gap report per framework, as HTML."""
-        return (self._model_card(), *self._dataset_sheets(), *self._gap_reports())
+        """The model card, a sheet per dataset, a gap report per framework and the
+        Statements of Applicability, as HTML."""
+        return (
+            self._model_card(),
+            *self._dataset_sheets(),
+            *self._gap_reports(),
+            *self._soa_documents(),
+        )
+
+    @cached_property
+    def soa_tables(self) -> tuple[BundleFile, ...]:
+        """Each Statement of Applicability as CSV, for spreadsheets."""
+        return tuple(
+            BundleFile(
+                path=with_suffix(soa_path(doc.catalogue_id), ".csv"),
+                kind=SOA_KIND,
+                format="csv",
+                framework=doc.catalogue_id,
+                content=soa_csv(doc),
+            )
+            for doc in self.soas
+        )
 
     @cached_property
     def evidence_json(self) -> bytes:
@@ -91,7 +150,11 @@ class RenderJob:
 
     def _model_card(self) -> BundleFile:
         card = build_model_card(
-            self.evidence, self.assessment, self.sidecars.model_card, self.analysis
+            self.evidence,
+            self.assessment,
+            self.sidecars.model_card,
+            self.analysis,
+            decision=self.decision,
         )
         return BundleFile(
             path=MODEL_CARD,
@@ -128,19 +191,49 @@ class RenderJob:
             )
         return found
 
+    def _document(
+        self,
+        path: str,
+        kind: str,
+        framework: str,
+        template: str,
+        title: str,
+        label: str,
+        **view: object,
+    ) -> BundleFile:
+        """One framework's HTML document."""
+        return BundleFile(
+            path=path,
+            kind=kind,
+            format=HTML_FORMAT,
+            framework=framework,
+            content=self.page(template, title, label, **view),
+        )
+
     def _gap_reports(self) -> list[BundleFile]:
         return [
-            BundleFile(
-                path=gap_report_path(fw.catalogue_id),
-                kind=GAP_REPORT_KIND,
-                format=HTML_FORMAT,
-                framework=fw.catalogue_id,
-                content=self.page(
-                    "gap_report.html.j2",
-                    f"Gap report: {fw.catalogue_title}",
-                    "Gap report",
-                    report=report,
-                ),
+            self._document(
+                gap_report_path(fw.catalogue_id),
+                GAP_REPORT_KIND,
+                fw.catalogue_id,
+                "gap_report.html.j2",
+                f"Gap report: {fw.catalogue_title}",
+                "Gap report",
+                report=report,
             )
             for fw, report in self.gap_reports
+        ]
+
+    def _soa_documents(self) -> list[BundleFile]:
+        return [
+            self._document(
+                soa_path(doc.catalogue_id),
+                SOA_KIND,
+                doc.catalogue_id,
+                "soa.html.j2",
+                f"Statement of Applicability: {doc.title}",
+                "Statement of Applicability",
+                soa=doc,
+            )
+            for doc in self.soas
         ]

@@ -14,7 +14,10 @@ MODEL_CARD: Final = "model-card.html"
 EVIDENCE: Final = "evidence.json"
 ANALYTICS: Final = "analytics.json"
 SUMMARY: Final = "summary.md"
+SUMMARY_JIRA: Final = "summary.jira.txt"
+TICKET_FORMATS: Final = ("md", "jira")
 JUNIT: Final = "junit.xml"
+SOA_KIND: Final = "statement-of-applicability"
 
 
 def dataset_slug(ds: DatasetInput) -> str:
@@ -29,6 +32,21 @@ def dataset_sheet_path(ds: DatasetInput) -> str:
 
 def gap_report_path(catalogue_id: str) -> str:
     return f"gap-report-{catalogue_id}.html"
+
+
+def soa_path(catalogue_id: str) -> str:
+    """The Statement of Applicability of a framework that asks for one."""
+    return f"soa-{catalogue_id}.html"
+
+
+def control_anchor(control_id: str) -> str:
+    """The HTML id of a control in its gap report: ``GOVERN 1.1`` -> ``GOVERN-1.1``."""
+    return control_id.replace(" ", "-")
+
+
+def check_anchor(check_id: str) -> str:
+    """The HTML id of a check in an evidence appendix: ``fairness.x`` -> ``ev-fairness.x``."""
+    return "ev-" + re.sub(r"[^A-Za-z0-9._-]+", "-", check_id)
 
 
 def with_suffix(path: str, suffix: str) -> str:

@@ -19,6 +19,8 @@ dates from the document's ``dcterms.created``/``dcterms.modified``, i.e. the as-
 the given attachments (the bundle's ``evidence.json``) embedded as associated files. Output
 is byte-identical for identical input: WeasyPrint derives the PDF identifier and font subset
 names from content hashes, and attachment dates come from the document, not the clock.
+Every PDF is tagged (WeasyPrint's ``pdf_tags``): a structure tree of headings, paragraphs,
+lists and tables, so screen readers and reflowing viewers can read it (PDF/UA's core need).
 
 :func:`render_pdfs` renders several documents in parallel worker processes ("forkserver"
 or "spawn", never plain fork: MLflow may have started threads in the parent).
@@ -213,7 +215,7 @@ def _render(job: PdfJob, fetcher: Any) -> tuple[bytes, list[str]]:
         fonts = FontConfiguration()
         faces = CSS(string=FONT_FACE_CSS, font_config=fonts, url_fetcher=fetcher)
         document = HTML(string=job.html, base_url=None, url_fetcher=fetcher).render(
-            font_config=fonts, stylesheets=[faces], pdf_variant=PDF_VARIANT
+            font_config=fonts, stylesheets=[faces], pdf_variant=PDF_VARIANT, pdf_tags=True
         )
         meta = document.metadata
         created = _document_date(meta.created) or _NO_DATE
@@ -232,6 +234,7 @@ def _render(job: PdfJob, fetcher: Any) -> tuple[bytes, list[str]]:
         ]
         pdf = document.write_pdf(
             pdf_variant=PDF_VARIANT,
+            pdf_tags=True,
             attachments=attachments,
             uncompressed_pdf=False,
             finisher=_unique_associated_files,

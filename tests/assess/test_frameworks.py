@@ -8,9 +8,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from riskcards.assess import aggregate, assess, frameworks_in_scope
+from riskcards.assess.frameworks import organisational
 from riskcards.load.catalogues import Loaded
 from riskcards.models.assessment import CheckResult, CheckStatus, ControlStatus
-from tests.conftest import AS_OF, make_snapshot
+from tests.conftest import AS_OF, assess_crosswalked, make_snapshot
 
 
 def _result(status: CheckStatus) -> CheckResult:
@@ -53,13 +54,7 @@ def test_assess_covers_every_nist_subcategory_and_is_deterministic(loaded: Loade
 
 
 def test_crosswalk_statuses_are_labelled_and_never_block(loaded: Loaded) -> None:
-    a = assess(
-        make_snapshot(),
-        loaded.catalogues,
-        loaded.mapping,
-        as_of=AS_OF,
-        crosswalks=loaded.crosswalks,
-    )
+    a = assess_crosswalked(loaded)
     iso = next(f for f in a.frameworks if f.catalogue_id == "iso-iec-42001")
     derived = [c for c in iso.controls if c.via_crosswalk]
     assert derived, "some Annex A controls are reached only through the NIST crosswalk"
@@ -75,4 +70,24 @@ def test_frameworks_in_scope_are_those_the_mapping_names(loaded: Loaded) -> None
     assert frameworks_in_scope(loaded.mapping, loaded.catalogues) == (
         "iso-iec-42001",
         "nist-ai-rmf",
+    )
+
+
+def test_organisational_controls_borrow_no_model_metric_through_a_crosswalk(
+    loaded: Loaded,
+) -> None:
+    a = assess_crosswalked(loaded)
+    for fw in a.frameworks:
+        for c in fw.controls:
+            if c.via_crosswalk and organisational(fw.catalogue_id, c.groups):
+                assert {r.source for r in c.checks} == {"attestation"}, c.control_id
+    nist = next(f for f in a.frameworks if f.catalogue_id == "nist-ai-rmf")
+    by_id = {c.control_id: c for c in nist.controls}
+    # team diversity and safety culture: no model metric makes them a gap
+    for cid in ("GOVERN 3.1", "GOVERN 4.1"):
+        assert by_id[cid].status is ControlStatus.NOT_ASSESSED, by_id[cid].reason
+    # a model control still borrows a metric through the crosswalk
+    iso = next(f for f in a.frameworks if f.catalogue_id == "iso-iec-42001")
+    assert any(
+        c.via_crosswalk and any(r.source == "mapping" for r in c.checks) for c in iso.controls
     )

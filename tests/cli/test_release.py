@@ -139,3 +139,24 @@ def test_unknown_control_is_reported_with_a_suggestion(tmp_path: Path) -> None:
     )
     assert done.returncode == 2
     _one_clear_line(done.stderr, f"{mapping}:9:", "unknown control 'GOVERN 1.8'", "did you mean")
+
+
+def test_summary_links_under_a_base_url_and_in_jira_markup(tmp_path: Path) -> None:
+    from tests.conftest import make_snapshot
+
+    evidence = tmp_path / "evidence.json"
+    evidence.write_text(make_snapshot().model_dump_json())
+    out = tmp_path / "out"
+    args = ["release", "--evidence", str(evidence), "--out", str(out), "--format", "md"]
+    done = run(*args, "--ticket-format", "jira", "--link-base", "https://ci.example/job/7/")
+    assert done.returncode == 0, done.stderr
+    assert "directly evidenced" in done.stderr
+    summary = (out / "summary.md").read_text()
+    assert "[evidence.json](https://ci.example/job/7/evidence.json)" in summary
+    jira = (out / "summary.jira.txt").read_text()
+    assert (
+        jira.startswith("h2. ") and "[evidence.json|https://ci.example/job/7/evidence.json]" in jira
+    )
+    bad = run(*args[:-2], "--out", str(tmp_path / "x"), "--ticket-format", "docx")
+    assert bad.returncode == 2
+    _one_clear_line(bad.stderr, "--ticket-format")

@@ -120,3 +120,42 @@ def test_explicit_config_must_exist_and_default_is_optional(tmp_path: Path) -> N
     assert find_project(None, cwd=tmp_path) is None
     (tmp_path / "riskcards.yaml").write_text("schema_version: 1\n")
     assert find_project(None, cwd=tmp_path) == tmp_path / "riskcards.yaml"
+
+
+SOA = """\
+soa:
+  id: SOA-1
+  version: "1.0"
+  scope: The credit-scoring AI system
+  approver: CRO
+  approved: "2026-10-01"
+  risks:
+    - {id: R-1, title: Unequal selection rates}
+  treatments:
+    - {id: T-1, title: Reweighing, due: "2027-01-31"}
+  controls:
+    - {control: A.5.4, implementation: planned, target_date: "2027-01-31", risks: [R-1], treatments: [T-1]}
+    - {control: A.5.44, risks: [R-2], treatments: [T-9]}
+"""
+
+
+def test_the_soa_section_names_known_controls_risks_and_treatments(
+    tmp_path: Path, loaded: Loaded
+) -> None:
+    path = _project(tmp_path, GOOD.replace("[nist-ai-rmf]", "[nist-ai-rmf, iso-iec-42001]") + SOA)
+    with pytest.raises(ConfigError) as caught:
+        project_decisions(read_project(path), loaded.catalogues, loaded.mapping)
+    text_out = str(caught.value)
+    assert f"{path}:24:17 soa.controls[1].control: unknown control 'A.5.44'" in text_out
+    assert f"{path}:24:33 soa.controls[1].risks[0]: risk 'R-2' is not declared" in text_out
+    assert "soa.controls[1].treatments[0]: treatment 'T-9' is not declared" in text_out
+    good = _project(tmp_path, GOOD + SOA.replace("    - {control: A.5.44", "    # -"))
+    project = read_project(good)
+    project_decisions(project, loaded.catalogues, loaded.mapping)  # no error
+    assert project.config.soa is not None and project.config.soa.controls[0].risks == ("R-1",)
+
+
+def test_a_planned_control_needs_a_target_date(tmp_path: Path) -> None:
+    path = _project(tmp_path, GOOD + SOA.replace(', target_date: "2027-01-31"', ""))
+    with pytest.raises(ConfigError, match="a planned control needs a target_date"):
+        read_project(path)

@@ -33,7 +33,9 @@ DOCUMENTS = {
     "datasets/training-credit-train-a1a2a3a4.html",
     "gap-report-nist-ai-rmf.html",
     "gap-report-iso-iec-42001.html",
+    "soa-iso-iec-42001.html",
 }
+SOA_CSV = "soa-iso-iec-42001.csv"
 DATA = {"gap-report-nist-ai-rmf.json", "gap-report-iso-iec-42001.json"}
 
 
@@ -64,7 +66,7 @@ def test_the_default_set_is_html_pdf_json_and_md() -> None:
 
 
 def test_without_pdf_the_files_are_todays(rendered: Rendered) -> None:
-    assert set(rendered()) == DOCUMENTS | DATA | {"evidence.json", "summary.md"}
+    assert set(rendered()) == DOCUMENTS | DATA | {SOA_CSV, "evidence.json", "summary.md"}
 
 
 def test_formats_run_in_stage_order_whatever_the_order_asked(loaded: Loaded) -> None:
@@ -76,6 +78,8 @@ def test_formats_run_in_stage_order_whatever_the_order_asked(loaded: Loaded) -> 
         ("html", "dataset-sheet"),
         ("html", "gap-report"),
         ("html", "gap-report"),
+        ("html", "statement-of-applicability"),
+        ("csv", "statement-of-applicability"),
         ("json", "gap-report"),
         ("json", "gap-report"),
         ("json", "evidence"),
@@ -194,6 +198,8 @@ def test_documents_and_paths(loaded: Loaded) -> None:
         "gap-report-nist-ai-rmf.json",
         "gap-report-iso-iec-42001.html",
         "gap-report-iso-iec-42001.json",
+        "soa-iso-iec-42001.html",
+        "soa-iso-iec-42001.csv",
         "evidence.json",
         "summary.md",
     }

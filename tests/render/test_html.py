@@ -57,6 +57,6 @@ def test_untrusted_text_is_inert_in_html_and_markdown(rendered: Rendered, where:
 
 
 def test_md_escape_neutralises_markdown() -> None:
-    assert md_escape("[x](http://a) *b* <i>") == r"\[x\](http\://a) \*b\* \<i\>"
+    assert md_escape("[x](http://a) *b* <i>") == r"\[x\](http\://a) \*b\* &lt;i&gt;"
     assert md_escape("see www.evil.com | v1.0-rc") == r"see www\.evil.com \| v1.0-rc"
     assert "\n" not in md_escape("line1\n\n# heading")

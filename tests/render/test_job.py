@@ -13,7 +13,14 @@ def test_documents_are_built_once_and_in_order(loaded: Loaded) -> None:
     assert job.html_documents is job.html_documents
     assert job.gap_reports is job.gap_reports
     kinds = [d.kind for d in job.html_documents]
-    assert kinds == ["model-card", "dataset-sheet", "dataset-sheet", "gap-report", "gap-report"]
+    assert kinds == [
+        "model-card",
+        "dataset-sheet",
+        "dataset-sheet",
+        "gap-report",
+        "gap-report",
+        "statement-of-applicability",
+    ]
     assert [fw.catalogue_id for fw, _ in job.gap_reports] == [f.catalogue_id for f in a.frameworks]
     assert job.evidence_json == (ev.model_dump_json(indent=2) + "\n").encode()
 

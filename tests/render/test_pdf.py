@@ -6,6 +6,7 @@ PDFs are read back with pypdf and checked by structure and text, never by pixels
 from __future__ import annotations
 
 import io
+import itertools
 import logging
 import os
 import re
@@ -26,6 +27,7 @@ from pypdf import PdfReader
 import riskcards.render.pdf as pdf_module
 from riskcards.assess import assess
 from riskcards.load.catalogues import Loaded
+from riskcards.models.project import Sidecars, SoaControl, SoaSection
 from riskcards.render import render
 from riskcards.render.pdf import (
     ASSETS_DIR,
@@ -135,17 +137,28 @@ def _headings(html: str) -> list[str]:
     return parser.headings
 
 
+def _sidecars(loaded: Loaded) -> Sidecars:
+    """A Statement of Applicability with every status, so its widest words are laid out."""
+    kinds = ("implemented", "partially_implemented", "not_implemented")
+    controls = tuple(
+        SoaControl(control=c.id, implementation=kinds[i % 3], justification=f"Risk of {c.id}")
+        for i, c in enumerate(loaded.catalogues["iso-iec-42001"].controls)
+    )
+    soa = SoaSection(id="SOA-1", version="1", scope="credit", approver="CRO", controls=controls)
+    return Sidecars(soa=soa)
+
+
 @pytest.fixture(scope="module")
 def bundle(loaded: Loaded) -> dict[str, bytes]:
     ev = make_snapshot()
     assessment = assess(ev, loaded.catalogues, loaded.mapping, as_of=AS_OF)
-    files = render(ev, assessment, loaded.catalogues, pdf_workers=2)
+    files = render(ev, assessment, loaded.catalogues, pdf_workers=2, sidecars=_sidecars(loaded))
     return {f.path: f.content for f in files}
 
 
 def _pdfs(bundle: dict[str, bytes]) -> list[str]:
     paths = sorted(p for p in bundle if p.endswith(".pdf"))
-    assert len(paths) == 5  # model card, two dataset sheets, two gap reports
+    assert len(paths) == 6  # model card, two dataset sheets, two gap reports, the SoA
     return paths
 
 
@@ -377,12 +390,33 @@ def test_every_pdf_is_pdfa_3b_with_the_evidence_attached(bundle: dict[str, bytes
         assert len(reader.trailer["/ID"]) == 2
 
 
+def _struct_types(node: object, found: set[str]) -> None:
+    obj = node.get_object()  # type: ignore[attr-defined]
+    if isinstance(obj, dict) or hasattr(obj, "get"):
+        if "/S" in obj:
+            found.add(str(obj["/S"]))
+        kids = obj.get("/K")
+        if kids is not None:
+            for kid in kids if isinstance(kids, list) else [kids]:
+                if hasattr(kid, "get_object") and hasattr(kid.get_object(), "get"):
+                    _struct_types(kid, found)
+
+
+def test_every_pdf_is_tagged_with_a_structure_tree(bundle: dict[str, bytes]) -> None:
+    for path in _pdfs(bundle):
+        root = _reader(bundle[path]).trailer["/Root"]
+        assert bool(root["/MarkInfo"]["/Marked"]), path
+        types: set[str] = set()
+        _struct_types(root["/StructTreeRoot"], types)
+        assert {"/H1", "/P", "/Table", "/TH", "/TD"} <= types, (path, sorted(types))
+
+
 def test_pdfs_are_identical_in_parallel_and_in_sequence(
     bundle: dict[str, bytes], loaded: Loaded
 ) -> None:
     ev = make_snapshot()
     assessment = assess(ev, loaded.catalogues, loaded.mapping, as_of=AS_OF)
-    files = render(ev, assessment, loaded.catalogues, pdf_workers=1)
+    files = render(ev, assessment, loaded.catalogues, pdf_workers=1, sidecars=_sidecars(loaded))
     assert {f.path: f.content for f in files} == bundle
 
 
@@ -463,3 +497,48 @@ def test_pdf_refuses_every_fetch_and_is_deterministic(loaded: Loaded) -> None:
     b = {f.path: f.content for f in render(ev, assessment, loaded.catalogues)}
     assert a == b
     assert a["model-card.pdf"].startswith(b"%PDF-")
+
+
+# --- layout: nothing wraps mid-token --------------------------------------------------------
+
+
+def _split_tokens(text: str, tokens: set[str]) -> set[str]:
+    """Tokens that a line break cuts in two: on neither line whole, across the break whole."""
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    cut = set()
+    for a, b in itertools.pairwise(lines):
+        for token in tokens:
+            if token in a or token in b:
+                continue
+            for i in range(1, len(token)):
+                if a.endswith(token[:i]) and b.startswith(token[i:].lstrip()):
+                    cut.add(token)
+    return cut
+
+
+def test_headers_identifiers_and_numbers_never_wrap_mid_token(
+    bundle: dict[str, bytes], loaded: Loaded
+) -> None:
+    words = {
+        "Control",
+        "Controls",
+        "Applies",
+        "Justification",
+        "Implementation",
+        "Assessment",
+        "assessed",
+        "applicable",
+        "implemented",
+        "Subcategory",
+        "Recomputed",
+        "Threshold",
+        "Verdict",
+        "Logged",
+        "partially",
+        "not",
+    }
+    ids = {c.id for cat in ("iso-iec-42001",) for c in loaded.catalogues[cat].controls}
+    ids |= {c.id for c in loaded.mapping.checks}
+    for path in (f"{NIST}.pdf", "soa-iso-iec-42001.pdf", "model-card.pdf"):
+        text = "\n".join(p.extract_text() for p in _reader(bundle[path]).pages)
+        assert _split_tokens(text, words | ids) == set(), path

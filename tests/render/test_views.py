@@ -26,7 +26,16 @@ def _documented() -> dict[str, set[str]]:
 
 
 @pytest.mark.parametrize(
-    "model", ["DocumentMeta", "ModelCard", "DatasetSheet", "GapReport", "ReleaseSummary"]
+    "model",
+    [
+        "DocumentMeta",
+        "ModelCard",
+        "DatasetSheet",
+        "GapReport",
+        "ReleaseSummary",
+        "SoaDocument",
+        "GateDecision",
+    ],
 )
 def test_every_context_field_is_documented_and_nothing_else(model: str) -> None:
     documented = _documented()

@@ -9,11 +9,14 @@ template                   name        view                        module
 ``dataset_sheet.html.j2``  ``sheet``   :class:`DatasetSheet`       :mod:`.dataset_sheet`
 ``gap_report.html.j2``     ``report``  :class:`GapReport`          :mod:`.gap_report`
 ``summary.md.j2``          ``summary`` :class:`ReleaseSummary`     :mod:`.summary`
+``soa.html.j2``            ``soa``     :class:`SoaDocument`        :mod:`.soa`
 =========================  ==========  ==========================  =========================
 
-Every template also receives ``meta`` (:class:`DocumentMeta`, in :mod:`.common` with the
-small values the views share). The model card's charts are made in :mod:`.figures`. Values
-that are unknown are ``None`` and render as "Not provided".
+The release decision (:class:`GateDecision`, :mod:`.decision`) comes first in the model
+card, each gap report and the summary. Every template also receives ``meta``
+(:class:`DocumentMeta`, in :mod:`.common` with the small values the views share). The
+model card's charts are made in :mod:`.figures`. Values that are unknown are ``None`` and
+render as "Not provided".
 """
 
 from __future__ import annotations
@@ -32,14 +35,15 @@ from riskcards.render.views.dataset_sheet import (
     build_dataset_sheet,
     dataset_quality,
 )
+from riskcards.render.views.decision import GateDecision, build_decision
 from riskcards.render.views.figures import analysis_charts, coverage_charts
 from riskcards.render.views.gap_report import (
     ControlView,
+    EvidenceItem,
     GapReport,
     GroupStatus,
-    SoaRow,
+    InferredRow,
     build_gap_report,
-    statement_of_applicability,
 )
 from riskcards.render.views.model_card import (
     DatasetRef,
@@ -48,6 +52,7 @@ from riskcards.render.views.model_card import (
     SliceRow,
     build_model_card,
 )
+from riskcards.render.views.soa import SoaDocument, SoaRow, build_soa, soa_csv
 from riskcards.render.views.summary import ReleaseSummary, build_summary
 
 __all__ = [
@@ -56,9 +61,12 @@ __all__ = [
     "DatasetRef",
     "DatasetSheet",
     "DocumentMeta",
+    "EvidenceItem",
     "FrameworkStatus",
     "GapReport",
+    "GateDecision",
     "GroupStatus",
+    "InferredRow",
     "MetricRow",
     "ModelCard",
     "Prose",
@@ -66,14 +74,17 @@ __all__ = [
     "Row",
     "SchemaColumn",
     "SliceRow",
+    "SoaDocument",
     "SoaRow",
     "analysis_charts",
     "build_dataset_sheet",
+    "build_decision",
     "build_gap_report",
     "build_model_card",
+    "build_soa",
     "build_summary",
     "coverage_charts",
     "dataset_quality",
     "framework_status",
-    "statement_of_applicability",
+    "soa_csv",
 ]

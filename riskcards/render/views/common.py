@@ -11,7 +11,7 @@ from datetime import datetime
 
 from pydantic import Field
 
-from riskcards.models.assessment import FrameworkAssessment
+from riskcards.models.assessment import ControlResult, ControlStatus, FrameworkAssessment
 from riskcards.models.base import Frozen
 from riskcards.render.paths import gap_report_path
 
@@ -52,20 +52,44 @@ class Chart(Frozen):
 
 
 class FrameworkStatus(Frozen):
+    """One framework's headline: counts of direct evidence only (a status reached through a
+    crosswalk counts as not assessed here), and how many were inferred."""
+
     catalogue_id: str
     title: str
-    counts: dict[str, int]
+    counts: dict[str, int] = Field(description="status -> controls, direct evidence only")
     total: int
-    coverage_percent: str
+    coverage_percent: str = Field(description="share of applicable controls directly evidenced")
+    inferred: int = Field(description="controls whose status comes only through a crosswalk")
     report: str = Field(description="relative path of the gap report HTML")
+
+
+def inferred(r: ControlResult) -> bool:
+    """A status borrowed through a crosswalk, not set by a decision (waiver, not applicable)."""
+    return r.inferred
+
+
+def direct_status(r: ControlResult) -> ControlStatus:
+    """The status as direct evidence gives it: an inferred one is not assessed."""
+    return r.direct_status
+
+
+def direct_counts(fw: FrameworkAssessment) -> dict[str, int]:
+    return fw.direct_counts
+
+
+def direct_coverage(fw: FrameworkAssessment) -> str:
+    """Applicable controls evidenced directly (a check, an attestation, a decision), in %."""
+    return f"{fw.direct_coverage * 100:.0f}%"
 
 
 def framework_status(fw: FrameworkAssessment) -> FrameworkStatus:
     return FrameworkStatus(
         catalogue_id=fw.catalogue_id,
         title=f"{fw.catalogue_title}",
-        counts=fw.counts,
+        counts=direct_counts(fw),
         total=len(fw.controls),
-        coverage_percent=f"{fw.coverage * 100:.0f}%",
+        coverage_percent=direct_coverage(fw),
+        inferred=sum(1 for r in fw.controls if inferred(r)),
         report=gap_report_path(fw.catalogue_id),
     )

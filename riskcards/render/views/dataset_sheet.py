@@ -49,6 +49,10 @@ class DatasetSheet(Frozen):
     quality_source: str | None = Field(
         default=None, description="the table the quality facts come from"
     )
+    source_uri: str | None = Field(default=None, description="the source's URI, as text")
+    open_questions: tuple[str, ...] = Field(
+        default=(), description="questions neither the sidecar, the tags nor riskcards answer"
+    )
 
 
 # --- recomputed quality ----------------------------------------------------------------------
@@ -258,6 +262,7 @@ def build_dataset_sheet(
         return next((tags[k].strip() for k in tag_keys if tags.get(k, "").strip()), None)
 
     rows_count = next((r.value for r in _profile(ds.profile) if r.label == "num_rows"), None)
+    sections = _known(_sections(ds, answer, rows_count), quality, quality_source)
     return DatasetSheet(
         name=ds.name,
         context=ds.context,
@@ -268,8 +273,54 @@ def build_dataset_sheet(
         schema_raw=raw,
         profile=_profile(ds.profile),
         tags=tuple(Row(label=k, value=v) for k, v in sorted(ds.tags.items())),
-        sections=_sections(ds, answer, rows_count),
+        sections=sections,
         sidecar=sidecar_name,
         quality=quality,
         quality_source=quality_source,
+        source_uri=_source_uri(ds.source),
+        open_questions=tuple(r.label for _, rows in sections for r in rows if r.value is None),
     )
+
+
+def _source_uri(source: str) -> str | None:
+    """The URI in MLflow's serialised dataset source, as text."""
+    try:
+        data = json.loads(source)
+    except ValueError:
+        return None
+    if not isinstance(data, dict):
+        return None
+    found = next((data[k] for k in ("uri", "url", "path", "table_name") if data.get(k)), None)
+    return str(found) if found is not None else None
+
+
+# question -> the recomputed quality fact that answers it (label of the quality row)
+_ANSWERED_BY = {
+    "Is there a label or target?": "Class balance",
+    "Is any information missing?": "Missing values",
+    "Does it contain sensitive data?": "Personal data (PII scan)",
+}
+
+
+def _known(
+    sections: tuple[Section, ...], quality: tuple[Row, ...], source: str | None
+) -> tuple[Section, ...]:
+    """The questions nobody answered, answered from what riskcards recomputed, saying so."""
+    facts = {
+        r.label.split(" (", 1)[0] if r.label.startswith("Class") else r.label: r for r in quality
+    }
+    out = []
+    for title, rows in sections:
+        filled = []
+        for row in rows:
+            fact = facts.get(_ANSWERED_BY.get(row.label, ""))
+            if row.value is None and fact is not None and fact.value:
+                what = fact.label if fact.label.startswith("Class") else fact.label.lower()
+                row = row.model_copy(
+                    update={
+                        "value": f"{what}: {fact.value} (recomputed by riskcards from {source})"
+                    }
+                )
+            filled.append(row)
+        out.append((title, tuple(filled)))
+    return tuple(out)

@@ -17,7 +17,7 @@ from riskcards.models.analysis import (
 from riskcards.models.assessment import Assessment
 from riskcards.models.base import fmt_number
 from riskcards.render import charts
-from riskcards.render.views.common import Chart
+from riskcards.render.views.common import Chart, direct_counts
 
 
 def _maybe(value: float | None) -> str:
@@ -110,9 +110,12 @@ def coverage_charts(assessment: Assessment) -> tuple[Chart, ...]:
         Chart(
             title=f"Coverage: {fw.catalogue_title}",
             svg=str(
-                charts.coverage_bar(fw.counts, title=f"{fw.catalogue_title}: controls by status")
+                charts.coverage_bar(
+                    direct_counts(fw), title=f"{fw.catalogue_title}: controls by direct status"
+                )
             ),
-            caption=f"{len(fw.controls)} controls by status",
+            caption=f"{len(fw.controls)} controls by status on direct evidence (a status "
+            "only a crosswalk suggests counts as not assessed)",
         )
         for fw in assessment.frameworks
     )

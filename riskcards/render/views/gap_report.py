@@ -1,37 +1,85 @@
 """The gap report view, ``report`` in ``gap_report.html.j2`` (layer: render): pure, no I/O.
 
-One framework's assessment read against its catalogue: counts by status and by top-level
-group, the gaps first (blocking, then direct, then via crosswalk), what was met, what was
-waived or declared not applicable, and what could not be assessed. When the catalogue asks
-for one (``statement_of_applicability: true``, as ISO/IEC 42001 does), the report also holds
-a Statement of Applicability: every control, applicable or not with the justification, its
-status and its evidence.
+One framework's assessment read against its catalogue, decision first: the gate's verdict
+with the blockers and their owners (:mod:`.decision`), then headline counts of direct
+evidence only, the gaps (blocking first), what was met, what was waived or declared not
+applicable, and what nobody assessed. A status reached only through a crosswalk is never
+read as met or gap in the body: it goes to an appendix table, one line each. Each check's
+evidence is printed once, in an evidence appendix keyed by check ID; the body cites the ID.
+The Statement of Applicability is a document of its own (:mod:`.soa`).
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from pydantic import Field
 
+from riskcards.models.analysis import Analysis
 from riskcards.models.assessment import (
     CheckResult,
     CheckStatus,
     ControlResult,
     ControlStatus,
+    EvidenceRef,
     FrameworkAssessment,
 )
 from riskcards.models.base import Frozen
 from riskcards.models.catalogue import Catalogue
+from riskcards.render.paths import check_anchor, control_anchor, soa_path
+from riskcards.render.views.common import direct_counts, direct_coverage, direct_status, inferred
+from riskcards.render.views.decision import GateDecision, fairness_detail
+from riskcards.render.views.text import short_locator
+
+
+class CheckCite(Frozen):
+    """A check as the body cites it: one line, its evidence in the appendix."""
+
+    check_id: str
+    title: str
+    status: str
+    observed: str | None
+    expected: str | None
+    owner: str | None
+    remediation: str | None
+    anchor: str
+    detail: str | None = Field(
+        default=None, description="a fairness check's attribute and worst pair of slices"
+    )
 
 
 class ControlView(Frozen):
     result: ControlResult
     group_titles: tuple[str, ...]
     text: str
+    anchor: str
+    cites: tuple[CheckCite, ...] = ()
 
     @property
     def status_label(self) -> str:
-        label = self.result.status.value.replace("_", " ")
-        return f"{label} (via crosswalk)" if self.result.via_crosswalk else label
+        return self.result.status.value.replace("_", " ")
+
+
+class InferredRow(Frozen):
+    """A status a crosswalk suggests; the control is not assessed directly."""
+
+    control_id: str
+    title: str
+    suggested: str = Field(description="the status of the related controls, e.g. 'gap'")
+    via: tuple[str, ...]
+
+
+class EvidenceItem(CheckCite):
+    """One check and its evidence, printed once in the evidence appendix."""
+
+    kind: str
+    severity: str
+    reason: str
+    refs: tuple[EvidenceRef, ...] = Field(description="evidence not listed under a check before")
+    see: tuple[str, ...] = Field(
+        default=(), description="earlier checks whose entries list the rest of its evidence"
+    )
+    controls: tuple[str, ...] = Field(description="the controls of this report it evidences")
 
 
 class GroupStatus(Frozen):
@@ -39,17 +87,6 @@ class GroupStatus(Frozen):
     title: str
     counts: dict[str, int]
     total: int
-
-
-class SoaRow(Frozen):
-    """One control in the Statement of Applicability (ISO/IEC 42001 6.1.3 d)."""
-
-    control_id: str
-    title: str
-    applicable: bool
-    justification: str
-    status: str
-    evidence: tuple[str, ...]
 
 
 class GapReport(Frozen):
@@ -61,18 +98,21 @@ class GapReport(Frozen):
     licence: str
     control_label: str
     control_label_plural: str
-    counts: dict[str, int]
+    decision: GateDecision | None = Field(default=None, description="the release's gate decision")
+    counts: dict[str, int] = Field(description="status -> controls, direct evidence only")
     total: int
-    coverage_percent: str
+    coverage_percent: str = Field(description="applicable controls directly evidenced")
     by_group: tuple[GroupStatus, ...]
-    gaps: tuple[ControlView, ...] = Field(
-        description="gap and partial: blocking first, then direct, then via crosswalk"
-    )
+    gaps: tuple[ControlView, ...] = Field(description="gap and partial, direct: blocking first")
     met: tuple[ControlView, ...]
     decided: tuple[ControlView, ...] = Field(
         description="waived and not applicable, with approvers"
     )
-    not_assessed: tuple[ControlView, ...]
+    not_assessed: tuple[ControlView, ...] = Field(description="no direct evidence, none inferred")
+    inferred: tuple[InferredRow, ...] = Field(
+        description="statuses only a crosswalk suggests (appendix)"
+    )
+    evidence: tuple[EvidenceItem, ...] = Field(description="evidence appendix, by check ID")
     overrides: tuple[CheckResult, ...] = Field(
         description="checks whose threshold the project overrode"
     )
@@ -80,33 +120,49 @@ class GapReport(Frozen):
     via_crosswalk: int
     blocking: int
     mapping_id: str
-    soa: tuple[SoaRow, ...] = Field(
-        default=(),
-        description="Statement of Applicability, when the catalogue asks for one "
-        "(statement_of_applicability: true, e.g. ISO/IEC 42001)",
+    soa: str | None = Field(
+        default=None, description="the Statement of Applicability's file, when there is one"
     )
 
 
-def _view(result: ControlResult, catalogue: Catalogue) -> ControlView:
+def _cite(c: CheckResult, analysis: Analysis | None = None) -> CheckCite:
+    return CheckCite(
+        detail=fairness_detail(c, analysis) if c.status is not CheckStatus.PASS else None,
+        check_id=c.check_id,
+        title=c.title,
+        status=c.status.value,
+        observed=c.observed,
+        expected=c.expected,
+        owner=c.owner,
+        remediation=c.remediation if c.status is not CheckStatus.PASS else None,
+        anchor=check_anchor(c.check_id),
+    )
+
+
+def _view(
+    result: ControlResult, catalogue: Catalogue, analysis: Analysis | None = None
+) -> ControlView:
     control = catalogue.control(result.control_id)
     titles = tuple((g.title if g else gid) for gid in result.groups for g in [catalogue.group(gid)])
     return ControlView(
         result=result,
         group_titles=titles,
         text=(control.text or control.title or control.summary or "") if control else "",
+        anchor=control_anchor(result.control_id),
+        cites=() if result.via_crosswalk else tuple(_cite(c, analysis) for c in result.checks),
     )
 
 
 def _by_group(fw: FrameworkAssessment, catalogue: Catalogue) -> tuple[GroupStatus, ...]:
-    """Counts by status for each top-level group of the catalogue."""
+    """Counts by direct status for each top-level group of the catalogue."""
     found = []
     for g in catalogue.top_groups():
-        members = [r for r in fw.controls if r.groups and r.groups[0] == g.id]
+        members = [direct_status(r) for r in fw.controls if r.groups and r.groups[0] == g.id]
         found.append(
             GroupStatus(
                 group_id=g.id,
                 title=g.title,
-                counts={s.value: sum(1 for r in members if r.status is s) for s in ControlStatus},
+                counts={s.value: members.count(s) for s in ControlStatus},
                 total=len(members),
             )
         )
@@ -114,16 +170,12 @@ def _by_group(fw: FrameworkAssessment, catalogue: Catalogue) -> tuple[GroupStatu
 
 
 def _gaps(views: list[ControlView]) -> tuple[ControlView, ...]:
-    """Gap and partial controls: blocking first, then direct, then via crosswalk."""
+    """Gap and partial controls evidenced directly: blocking first."""
     rank = {ControlStatus.GAP: 0, ControlStatus.PARTIAL: 1}
     return tuple(
         sorted(
-            (v for v in views if v.result.status in rank),
-            key=lambda v: (
-                not v.result.blocking,
-                bool(v.result.via_crosswalk),
-                rank[v.result.status],
-            ),
+            (v for v in views if v.result.status in rank and not inferred(v.result)),
+            key=lambda v: (not v.result.blocking, rank[v.result.status]),
         )
     )
 
@@ -138,8 +190,64 @@ def _overrides(fw: FrameworkAssessment) -> tuple[CheckResult, ...]:
     )
 
 
-def build_gap_report(fw: FrameworkAssessment, catalogue: Catalogue, mapping_id: str) -> GapReport:
-    views = [_view(r, catalogue) for r in fw.controls]
+def _inferred(views: Iterable[ControlView]) -> tuple[InferredRow, ...]:
+    return tuple(
+        InferredRow(
+            control_id=v.result.control_id,
+            title=v.result.label,
+            suggested=v.result.status.value.replace("_", " "),
+            via=v.result.via_crosswalk,
+        )
+        for v in views
+        if inferred(v.result)
+    )
+
+
+def _evidence(
+    fw: FrameworkAssessment, analysis: Analysis | None = None
+) -> tuple[EvidenceItem, ...]:
+    """Each check bound directly to a control of this report, once, sorted by check ID."""
+    checks: dict[str, CheckResult] = {}
+    controls: dict[str, list[str]] = {}
+    for r in fw.controls:
+        if r.via_crosswalk:  # borrowed results are not this control's evidence
+            continue
+        for c in r.checks:
+            checks.setdefault(c.check_id, c)
+            controls.setdefault(c.check_id, []).append(r.control_id)
+    first: dict[tuple[str, str | None], str] = {}  # (locator, value) -> first check listing it
+    items = []
+    for cid, c in sorted(checks.items()):
+        refs, see = [], []
+        for ref in c.evidence:
+            holder = first.setdefault((ref.locator, ref.value), cid)
+            if holder == cid:
+                refs.append(ref)
+            elif holder not in see:
+                see.append(holder)
+        items.append(
+            EvidenceItem(
+                **_cite(c, analysis).model_dump(),
+                kind=c.kind,
+                severity=c.severity,
+                reason=c.reason,
+                refs=tuple(refs),
+                see=tuple(see),
+                controls=tuple(controls[cid]),
+            )
+        )
+    return tuple(items)
+
+
+def build_gap_report(
+    fw: FrameworkAssessment,
+    catalogue: Catalogue,
+    mapping_id: str,
+    decision: GateDecision | None = None,
+    analysis: Analysis | None = None,
+) -> GapReport:
+    """One framework's gap report; ``analysis`` names the worst pair of slices of fairness."""
+    views = [_view(r, catalogue, analysis) for r in fw.controls]
     return GapReport(
         catalogue_id=catalogue.id,
         title=catalogue.title,
@@ -149,48 +257,43 @@ def build_gap_report(fw: FrameworkAssessment, catalogue: Catalogue, mapping_id: 
         licence=catalogue.licence,
         control_label=catalogue.control_label,
         control_label_plural=catalogue.control_label_plural,
-        counts=fw.counts,
+        decision=decision,
+        counts=direct_counts(fw),
         total=len(fw.controls),
-        coverage_percent=f"{fw.coverage * 100:.0f}%",
+        coverage_percent=direct_coverage(fw),
         by_group=_by_group(fw, catalogue),
         gaps=_gaps(views),
-        met=tuple(v for v in views if v.result.status is ControlStatus.MET),
+        met=tuple(
+            v for v in views if v.result.status is ControlStatus.MET and not inferred(v.result)
+        ),
         decided=tuple(v for v in views if v.result.decision is not None),
         not_assessed=tuple(v for v in views if v.result.status is ControlStatus.NOT_ASSESSED),
+        inferred=_inferred(views),
+        evidence=_evidence(fw, analysis),
         overrides=_overrides(fw),
         notes=tuple(n for r in fw.controls for n in r.notes),
-        via_crosswalk=fw.via_crosswalk,
+        via_crosswalk=sum(1 for r in fw.controls if inferred(r)),
         blocking=len(fw.blocking),
         mapping_id=mapping_id,
-        soa=statement_of_applicability(fw, catalogue)
-        if catalogue.statement_of_applicability
-        else (),
+        soa=soa_path(catalogue.id) if catalogue.statement_of_applicability else None,
     )
 
 
-def _soa_row(r: ControlResult, catalogue: Catalogue) -> SoaRow:
-    control = catalogue.control(r.control_id)
-    decision = r.decision if r.status is ControlStatus.NOT_APPLICABLE else None
-    if decision is not None:
-        justification = f"{decision.reason} (approved by {decision.approver})"
-    else:
-        justification = "Applicable: no exclusion declared in the project file"
-    evidence = tuple(
-        dict.fromkeys(
-            ref.locator for c in r.checks if c.status is CheckStatus.PASS for ref in c.evidence
-        )
-    )
-    status = r.status.value.replace("_", " ") + (" (via crosswalk)" if r.via_crosswalk else "")
-    return SoaRow(
-        control_id=r.control_id,
-        title=control.label if control else r.label,
-        applicable=decision is None,
-        justification=justification,
-        status=status,
-        evidence=evidence,
-    )
+def passed_evidence(r: ControlResult) -> tuple[str, ...]:
+    """The IDs of the checks that passed for a control, directly."""
+    if r.via_crosswalk:
+        return ()
+    return tuple(dict.fromkeys(c.check_id for c in r.checks if c.status is CheckStatus.PASS))
 
 
-def statement_of_applicability(fw: FrameworkAssessment, catalogue: Catalogue) -> tuple[SoaRow, ...]:
-    """Each control: applicable or not (with the justification), its status and its evidence."""
-    return tuple(_soa_row(r, catalogue) for r in fw.controls)
+__all__ = [
+    "CheckCite",
+    "ControlView",
+    "EvidenceItem",
+    "GapReport",
+    "GroupStatus",
+    "InferredRow",
+    "build_gap_report",
+    "passed_evidence",
+    "short_locator",
+]

@@ -7,22 +7,34 @@ tag, else from a documented fallback, else is None ("Not provided").
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass, field
 
 from pydantic import Field
 
-from riskcards.models.analysis import Analysis
+from riskcards.models.analysis import Analysis, AnalysisFailure, TableQuality
 from riskcards.models.assessment import Assessment, Measure
 from riskcards.models.base import Frozen, fmt_number
 from riskcards.models.evidence import DatasetInput, EvidenceSnapshot, MetricValue, RunEvidence
 from riskcards.models.project import ModelCardSidecar
 from riskcards.render.paths import dataset_sheet_path
 from riskcards.render.views.common import Chart, FrameworkStatus, Prose, Row, framework_status
+from riskcards.render.views.decision import GateDecision
 from riskcards.render.views.figures import analysis_charts, coverage_charts
+from riskcards.render.views.text import store_label
 
 _SLICE = re.compile(r"^slice/(?P<attr>[^/]+)/(?P<value>[^/]+)/(?P<metric>.+)$")
 _DAY, _TIME = "%Y-%m-%d", "%Y-%m-%d %H:%M:%S UTC"
+
+
+class Judged(Frozen):
+    """How a check judged a logged metric: threshold, verdict, the value riskcards recomputed."""
+
+    check_id: str
+    threshold: str | None
+    verdict: str
+    recomputed: str | None
 
 
 class MetricRow(Frozen):
@@ -30,6 +42,8 @@ class MetricRow(Frozen):
     value: str
     step: int
     valid: bool
+    steps: int | None = Field(default=None, description="logged values, when history was read")
+    judged: Judged | None = Field(default=None, description="the check that judges this metric")
 
 
 class SliceRow(Frozen):
@@ -39,16 +53,26 @@ class SliceRow(Frozen):
 
 
 class DatasetRef(Frozen):
+    """One dataset's identity: the identifiers MLflow and riskcards give it, tied together."""
+
     name: str
-    context: str | None
-    digest: str
+    context: str | None = Field(description="role: training, evaluation, ...")
+    digest: str = Field(description="MLflow's dataset digest (a hash of the first rows)")
     source_type: str
     sheet: str = Field(description="relative path of its dataset sheet in the bundle")
+    source_uri: str | None = Field(default=None, description="the source URI, as text")
+    rows: int | None = Field(default=None, description="rows, from MLflow's dataset profile")
+    columns: int | None = Field(default=None, description="columns, from the logged schema")
+    table: str | None = Field(default=None, description="the table riskcards read for this role")
+    sha256: str | None = Field(default=None, description="sha256 of that table's bytes (full)")
+    table_rows: int | None = Field(default=None, description="rows riskcards read from it")
 
 
 class ModelCard(Frozen):
-    """The sections of Mitchell et al., "Model Cards for Model Reporting" (2019)."""
+    """The sections of Mitchell et al., "Model Cards for Model Reporting" (2019), after the
+    release decision. Sections other stages add (model identity, ...) slot in by name."""
 
+    decision: GateDecision | None = Field(default=None, description="first: the gate's verdict")
     details: tuple[Row, ...]
     overview: Prose
     intended_uses: Prose
@@ -84,17 +108,82 @@ class ModelCard(Frozen):
     coverage_charts: tuple[Chart, ...] = Field(default=(), description="one per framework")
 
 
-def _metric_row(m: MetricValue) -> MetricRow:
-    return MetricRow(key=m.key, value=fmt_number(m.value), step=m.step, valid=m.is_finite)
+def judged_metrics(assessment: Assessment) -> dict[str, Judged]:
+    """metric key -> the first check (by id) that judges it, from the checks' evidence."""
+    found: dict[str, Judged] = {}
+    for c in sorted(assessment.checks, key=lambda c: c.check_id):
+        metric = next((r for r in c.evidence if r.kind == "metric"), None)
+        if metric is None or " metric " not in metric.locator:
+            continue
+        key = metric.locator.split(" metric ", 1)[1].rsplit(" (step", 1)[0]
+        found.setdefault(
+            key,
+            Judged(
+                check_id=c.check_id,
+                threshold=c.expected,
+                verdict=c.status.value,
+                recomputed=next((r.value for r in c.evidence if r.kind == "recomputed"), None),
+            ),
+        )
+    return found
 
 
-def _dataset_ref(ds: DatasetInput) -> DatasetRef:
+def _metric_row(m: MetricValue, judged: dict[str, Judged] | None = None) -> MetricRow:
+    return MetricRow(
+        key=m.key,
+        value=fmt_number(m.value),
+        step=m.step,
+        valid=m.is_finite,
+        steps=len(m.history) if m.history else None,
+        judged=(judged or {}).get(m.key),
+    )
+
+
+def _json_field(text: str | None, *keys: str) -> object:
+    """A top-level field of a JSON object logged by MLflow, or None."""
+    try:
+        data = json.loads(text) if text else None
+    except ValueError:
+        return None
+    for key in keys:
+        if isinstance(data, dict) and data.get(key) is not None:
+            return data[key]
+    return None
+
+
+def _columns(schema: str | None) -> int | None:
+    spec = _json_field(schema, "mlflow_colspec", "mlflow_tensorspec")
+    return len(spec) if isinstance(spec, list) else None
+
+
+def _read_table(ds: DatasetInput, analysis: Analysis | None) -> TableQuality | None:
+    """The sample riskcards read for this dataset's role (training: reference, evaluation:
+    current), if it read one."""
+    d = analysis.datasets if analysis else None
+    if d is None:
+        return None
+    return {"training": d.reference, "evaluation": d.current}.get(ds.context or "")
+
+
+def _dataset_ref(ds: DatasetInput, analysis: Analysis | None = None) -> DatasetRef:
+    rows = _json_field(ds.profile, "num_rows")
+    uri = _json_field(ds.source, "uri", "url", "path", "table_name")
+    read = _read_table(ds, analysis)
+    table_rows = None
+    if read is not None and not isinstance(read.missingness, AnalysisFailure):
+        table_rows = read.missingness.rows
     return DatasetRef(
         name=ds.name,
         context=ds.context,
         digest=ds.digest,
         source_type=ds.source_type,
         sheet=dataset_sheet_path(ds),
+        source_uri=str(uri) if uri is not None else None,
+        rows=rows if isinstance(rows, int) else None,
+        columns=_columns(ds.dataset_schema),
+        table=read.source.table if read else None,
+        sha256=read.source.sha256 if read else None,
+        table_rows=table_rows,
     )
 
 
@@ -109,7 +198,7 @@ class _Metrics:
     slice_metrics: list[str] = field(default_factory=list)
 
     @classmethod
-    def of(cls, run: RunEvidence) -> _Metrics:
+    def of(cls, run: RunEvidence, judged: dict[str, Judged] | None = None) -> _Metrics:
         """``slice/<attr>/<value>/<metric>`` pivots, ``<group>/<name>`` groups, the rest."""
         found = cls()
         for m in run.metrics:
@@ -119,9 +208,9 @@ class _Metrics:
                 if name not in found.slice_metrics:
                     found.slice_metrics.append(name)
             elif "/" in m.key:
-                found.groups.setdefault(m.key.split("/", 1)[0], []).append(_metric_row(m))
+                found.groups.setdefault(m.key.split("/", 1)[0], []).append(_metric_row(m, judged))
             else:
-                found.performance.append(_metric_row(m))
+                found.performance.append(_metric_row(m, judged))
         return found
 
     def slice_attributes(self) -> dict[str, tuple[SliceRow, ...]]:
@@ -195,7 +284,7 @@ def _provenance(ev: EvidenceSnapshot, assessment: Assessment) -> tuple[Row, ...]
     run, mv = ev.run, ev.model_version
     return (
         Row(label="Target", value=ev.target.uri),
-        Row(label="Tracking store", value=ev.provenance.tracking_uri),
+        Row(label="Tracking store", value=store_label(ev.provenance.tracking_uri)),
         Row(label="Run", value=f"runs:/{run.run_id}"),
         Row(label="Experiment", value=f"{run.experiment_name} ({run.experiment_id})"),
         Row(label="Model version", value=f"models:/{mv.name}/{mv.version}" if mv else None),
@@ -211,11 +300,13 @@ def _provenance(ev: EvidenceSnapshot, assessment: Assessment) -> tuple[Row, ...]
     )
 
 
-def _datasets(run: RunEvidence, context: str | None) -> tuple[DatasetRef, ...]:
+def _datasets(
+    run: RunEvidence, context: str | None, analysis: Analysis | None = None
+) -> tuple[DatasetRef, ...]:
     """The run's datasets logged as "training" or "evaluation"; None: those logged otherwise."""
     known = ("training", "evaluation")
     return tuple(
-        _dataset_ref(ds)
+        _dataset_ref(ds, analysis)
         for ds in run.datasets
         if (ds.context if ds.context in known else None) == context
     )
@@ -249,12 +340,14 @@ def build_model_card(
     assessment: Assessment,
     sidecar: ModelCardSidecar | None = None,
     analysis: Analysis | None = None,
+    decision: GateDecision | None = None,
 ) -> ModelCard:
     run = ev.run
     text = _Texts(ev, sidecar)
-    metrics = _Metrics.of(run)
+    metrics = _Metrics.of(run, judged_metrics(assessment))
     slice_attrs = tuple(sorted(metrics.slices))
     return ModelCard(
+        decision=decision,
         details=_details(ev, text),
         overview=_overview(ev, text),
         intended_uses=text("primary_intended_uses", "intended_use"),
@@ -279,9 +372,9 @@ def build_model_card(
         metric_groups={k: tuple(v) for k, v in sorted(metrics.groups.items())},
         slice_attributes=metrics.slice_attributes(),
         slice_metric_names=tuple(metrics.slice_metrics),
-        training_data=_datasets(run, "training"),
-        evaluation_data=_datasets(run, "evaluation"),
-        other_data=_datasets(run, None),
+        training_data=_datasets(run, "training", analysis),
+        evaluation_data=_datasets(run, "evaluation", analysis),
+        other_data=_datasets(run, None, analysis),
         ethical_considerations=text("ethical_considerations", "ethical_considerations"),
         caveats=text("caveats", "limitations", "caveats"),
         recommendations=text("recommendations", "recommendations"),

@@ -33,3 +33,44 @@ def test_the_datasheet_questions_are_answered_or_none(loaded: Loaded) -> None:
 
 def test_no_quality_facts_without_an_analysis() -> None:
     assert dataset_quality(None, "training") == ((), None)
+
+
+def test_open_questions_are_those_nobody_answers_and_link_back_to_the_card(
+    loaded: Loaded, rendered: Rendered
+) -> None:
+    ev, _ = assessed(loaded)
+    ds = next(d for d in ev.run.datasets if d.context == "evaluation")
+    sheet = build_dataset_sheet(ds)
+    unanswered = [r.label for _, rows in sheet.sections for r in rows if r.value is None]
+    assert sheet.open_questions == tuple(unanswered) and unanswered
+    assert sheet.source_uri == "/data/eval.csv"
+    html = rendered()["datasets/evaluation-credit-eval-e1e2e3e4.html"].decode()
+    assert f"Open questions ({len(unanswered)})" in html and 'href="../model-card.html"' in html
+    assert "s digest: a hash of the first rows" in html
+
+
+def test_what_riskcards_recomputed_answers_the_open_questions() -> None:
+    from riskcards.render.views.common import Row
+    from riskcards.render.views.dataset_sheet import _known
+
+    sections = (
+        (
+            "Composition",
+            (
+                Row(label="Is there a label or target?"),
+                Row(label="Is any information missing?", value="from the sidecar"),
+                Row(label="Does it contain sensitive data?"),
+            ),
+        ),
+    )
+    quality = (
+        Row(label="Class balance (default)", value="0: 900, 1: 600"),
+        Row(label="Missing values", value="income: 3"),
+        Row(label="Personal data (PII scan)", value="no PII found in 1,500 rows"),
+    )
+    ((_, rows),) = _known(sections, quality, "data/evaluation.json")
+    assert rows[0].value == (
+        "Class balance (default): 0: 900, 1: 600 (recomputed by riskcards from data/evaluation.json)"
+    )
+    assert rows[1].value == "from the sidecar"  # a person's answer is never replaced
+    assert rows[2].value is not None and "no PII found" in rows[2].value

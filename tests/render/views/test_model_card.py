@@ -58,3 +58,51 @@ def test_a_sidecar_answers_before_the_tags(loaded: Loaded) -> None:
     assert card.intended_uses.value == "from the sidecar"
     assert card.intended_uses.source == "model-card sidecar"
     assert card.caveats.value == "tag caveats" and card.caveats.source == "MLflow run tag caveats"
+
+
+def test_each_dataset_has_one_identity_with_mlflow_digest_labelled(loaded: Loaded) -> None:
+    ev, a = assessed(loaded)
+    card = build_model_card(ev, a)
+    (evaluation,) = card.evaluation_data
+    assert evaluation.digest == "e1e2e3e4" and evaluation.source_uri == "/data/eval.csv"
+    assert (evaluation.rows, evaluation.columns) == (1500, 1)
+    assert evaluation.sha256 is None  # riskcards read no table without an analysis
+    (training,) = card.training_data
+    assert (training.rows, training.columns) == (None, None)  # not logged: not made up
+
+
+def test_the_card_names_a_local_store_without_its_path(loaded: Loaded) -> None:
+    from riskcards.render.views.text import store_label
+
+    assert store_label("sqlite:////home/ana/mlflow.db") == "local store (sqlite)"
+    assert store_label("/home/ana/mlruns") == "local store (file)"
+    assert store_label("http://user@127.0.0.1:5000/x") == "http://127.0.0.1:5000"
+    ev, a = assessed(loaded)
+    local = ev.model_copy(
+        update={
+            "provenance": ev.provenance.model_copy(
+                update={"tracking_uri": "sqlite:////home/ana/store/mlflow.db"}
+            )
+        }
+    )
+    rows = {r.label: r.value for r in build_model_card(local, a).provenance}
+    assert rows["Tracking store"] == "local store (sqlite)"
+
+
+def test_metric_rows_show_threshold_verdict_and_recomputed_value(loaded: Loaded) -> None:
+    ev, a = assessed(loaded)
+    card = build_model_card(ev, a)
+    auc = next(m for m in card.performance if m.key == "roc_auc")
+    assert auc.judged is not None and auc.judged.verdict == "pass"
+    assert auc.judged.threshold and "0.75" in auc.judged.threshold
+    parity = next(
+        m for m in card.metric_groups["fairness"] if m.key.endswith("demographic_parity_difference")
+    )
+    assert parity.judged is not None and parity.judged.verdict == "fail"
+
+
+def test_the_decision_comes_first_on_the_card(rendered: Rendered) -> None:
+    card = rendered()["model-card.html"].decode()
+    assert card.index('id="decision"') < card.index('id="details"')
+    decision = card.split('id="decision"')[1].split("</section>")[0]
+    assert "FAIL: " in decision and "owner: " in decision

@@ -1,0 +1,83 @@
+"""The release decision: expiring waivers and attestations within the notice period, and
+one ticket's waivers that disagree between frameworks."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from riskcards.assess import assess
+from riskcards.load.catalogues import Loaded
+from riskcards.models.project import Attestation, AttestationRecord, Decisions, Gate, Waiver
+from riskcards.render.views.decision import build_decision
+from tests.conftest import AS_OF, make_snapshot
+
+
+def _assessed(loaded: Loaded, notice: int):  # type: ignore[no-untyped-def]
+    today = AS_OF.date()
+    soon, later, lapsed = (today + dt.timedelta(days=d) for d in (10, 60, -5))
+    attestation = Attestation(
+        schema_version=1,
+        id="ATT-9",
+        controls={"nist-ai-rmf": ("GOVERN 1.1",)},
+        statement="Legal requirements are tracked.",
+        attested_by="A. Chen",
+        role="CRO",
+        date=today - dt.timedelta(days=30),
+        expires=soon,
+    )
+    decisions = Decisions(
+        waivers=(
+            Waiver(
+                framework="nist-ai-rmf",
+                control="MEASURE 2.11",
+                reason="r",
+                approver="CRO",
+                expires=soon,
+                ticket="RISK-1",
+            ),
+            Waiver(
+                framework="nist-ai-rmf",
+                control="MEASURE 2.7",
+                reason="r",
+                approver="CRO",
+                expires=later,
+                ticket="RISK-2",
+            ),
+            Waiver(
+                framework="iso-iec-42001",
+                control="A.6.2.4",
+                reason="r",
+                approver="CRO",
+                expires=lapsed,
+                ticket="RISK-2",
+            ),
+        ),
+        attestations=(AttestationRecord(attestation=attestation, file="a.yaml", sha256="0" * 64),),
+        gate=Gate(required={"nist-ai-rmf": ("MAP 5.1",)}),
+    )
+    a = assess(make_snapshot(), loaded.catalogues, loaded.mapping, as_of=AS_OF, decisions=decisions)
+    return build_decision(a, notice_days=notice)
+
+
+def test_waivers_and_attestations_expiring_within_the_notice_are_listed(loaded: Loaded) -> None:
+    d = _assessed(loaded, 30)
+    assert {(e.kind, e.name, e.days) for e in d.expiring} == {
+        ("waiver", "RISK-1", 10),
+        ("attestation", "ATT-9", 10),
+    }
+    assert _assessed(loaded, 5).expiring == ()  # the notice period is the project's
+
+
+def test_one_ticket_with_two_expiries_is_a_conflict(loaded: Loaded) -> None:
+    d = _assessed(loaded, 30)
+    (conflict,) = d.conflicts
+    assert conflict.ticket == "RISK-2"
+    assert "MEASURE 2.7 runs to" in conflict.text and "A.6.2.4 expired" in conflict.text
+    assert [r.control_id for r in d.required_not_assessed] == ["MAP 5.1"]
+    blocked = {c.control_id for b in d.blocking for c in b.controls}
+    assert "MEASURE 2.11" not in blocked  # waived
+    expired = [b for b in d.blocking if any(c.control_id == "A.6.2.4" for c in b.controls)]
+    assert (
+        expired
+        and expired[0].waiver == f"waiver RISK-2 expired {AS_OF.date() - dt.timedelta(days=5)}"
+    )
