@@ -112,7 +112,7 @@ def test_mlflow_text_is_inert_in_the_card(make_job: MakeJob) -> None:
     assert card.data.to_dict().get("license") is None  # the text did not become metadata
     # no unescaped '<' (HTML) or '[' (links, images), no line-start heading: all text
     assert not re.search(r"(?<!\\)[<\[]", body) and "\n# Heading" not in body
-    assert "\\<script\\>alert(1)\\</script\\>" in body
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in body  # entities: shown, never parsed
 
 
 def test_a_sidecar_fills_the_card(job: RenderJob) -> None:
