@@ -64,6 +64,8 @@ def test_the_registry(snapshot: EvidenceSnapshot, rich_local: RichStore) -> None
         "model_name": MODEL_NAME,
         "model_version": rich_local.version,
         "alias": ALIAS,
+        "model_id": None,
+        "resolved": None,
     }
 
 
@@ -188,6 +190,7 @@ def test_provenance(snapshot: EvidenceSnapshot, rich_local: RichStore) -> None:
         "registered-models/get": 1,
         "model-versions/get": 1,
         "runs/get": 1,
+        "runs/search": 1,  # the runs nested under it
         "experiments/get": 1,
         "logged-models/get": 1,
         "artifacts/list": 6,  # run: root, eval, a, a/b, a/b/c; model: root
