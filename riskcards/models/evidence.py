@@ -379,6 +379,27 @@ class EvidenceSnapshot(Frozen):
             return {**data, "schema_version": EVIDENCE_SCHEMA_VERSION}
         return data
 
+    def with_dataset_roles(self, roles: dict[str, str]) -> EvidenceSnapshot:
+        """The snapshot with the project's ``dataset_roles`` (context -> role) applied to its
+        datasets and evaluations (an evaluation's context is its metric prefix)."""
+        if not roles:
+            return self
+        run = self.run
+        datasets = tuple(
+            d.model_copy(update={"role": role_of_context(d.context, roles)})
+            if d.context in roles
+            else d
+            for d in run.datasets
+        )
+        evaluations = tuple(
+            e.model_copy(update={"role": role_of_context(e.metric_prefix, roles)})
+            if e.metric_prefix in roles
+            else e
+            for e in run.evaluations
+        )
+        run = run.model_copy(update={"datasets": datasets, "evaluations": evaluations})
+        return self.model_copy(update={"run": run})
+
     @property
     def model_name(self) -> str:
         if self.model_version is not None:

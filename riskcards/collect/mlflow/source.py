@@ -168,9 +168,7 @@ def _collect(s: Session, spec: TargetSpec, collected_at: datetime) -> EvidenceSn
         run.datasets,
         run.model_inputs,
     )
-    datasets = evaluated_datasets(
-        run.datasets, evaluations, run.system_tags.get("mlflow.datasets")
-    )
+    datasets = evaluated_datasets(run.datasets, evaluations, run.system_tags.get("mlflow.datasets"))
     run = run.model_copy(update={"evaluations": evaluations, "datasets": datasets})
     return EvidenceSnapshot(
         target=_target(spec, run.run_id, version, target_model),
