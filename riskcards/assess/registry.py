@@ -151,7 +151,10 @@ def _name_of_kind(check: Check) -> str:
 def describe_check(check: Check) -> str:
     """What a check requires, in words: ``roc_auc >= 0.75``, ``dataset logged with context
     'training'``."""
-    return _entry(check).describe(check)
+    words = _entry(check).describe(check)
+    if check.applies_to:
+        words += f" (applies to {', '.join(t.replace('_', ' ') for t in check.applies_to)})"
+    return words
 
 
 def evaluate_check(
