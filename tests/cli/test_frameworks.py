@@ -38,7 +38,8 @@ def test_a_control_lists_the_checks_that_evidence_it() -> None:
     assert lines[start + 2].startswith("check: fairness.equalized_odds  ")
     assert lines[start + 3] == (
         "  metric_threshold: fairness/equalized_odds_difference <= 0.1 "
-        "(recomputed: slices.equalized_odds_difference); severity high"
+        "(recomputed: slices.equalized_odds_difference) (applies to binary classification); "
+        "severity high"
     )
 
 
