@@ -219,7 +219,12 @@ def _sections(
         (
             "Uses",
             (
-                Row(label="Use in this model", value=ds.context),
+                Row(
+                    label="Use in this model",
+                    value=f"{ds.context or 'no context'} (role: {ds.role})"
+                    if ds.role
+                    else ds.context,
+                ),
                 Row(label="Other uses", value=answer("uses")),
                 Row(label="Uses to avoid", value=answer("uses_to_avoid", "uses_to_avoid")),
             ),
