@@ -221,9 +221,9 @@ def _sections(
             (
                 Row(
                     label="Use in this model",
-                    value=f"{ds.context or 'no context'} (role: {ds.role})"
-                    if ds.role
-                    else ds.context,
+                    value=ds.context
+                    if ds.role in (None, ds.context)
+                    else f"{ds.context or 'no context'} (role: {ds.role})",
                 ),
                 Row(label="Other uses", value=answer("uses")),
                 Row(label="Uses to avoid", value=answer("uses_to_avoid", "uses_to_avoid")),
