@@ -11,7 +11,7 @@ one said "classification"):
    signature outputs (integer, text or boolean predictions are classes; only floating-point
    outputs with no probability or score column are a regression);
 5. the metric names (``r2_score``, ``root_mean_squared_error``... or ``roc_auc``,
-   ``true_positives``...).
+   ``true_positives``...); for a parent run with none of its own, its children's.
 
 Nothing telling leaves the task undetermined: every check is then judged, as before tasks.
 """
@@ -154,11 +154,16 @@ def _output_type(o: dict[str, object]) -> str:
 
 
 def _from_metrics(ev: EvidenceSnapshot) -> Found:
+    """The run's metric names; a parent run without metrics of its own: its children's."""
     keys = [m.key for m in ev.run.metrics]
+    where = "logged"
+    if not keys:
+        keys = sorted({k for child in ev.run.children for k in child.metrics})
+        where = "logged by its child runs"
     if regression := _matching(_REGRESSION_METRICS, keys):
-        return "regression", f"regression metrics logged: {regression}"
+        return "regression", f"regression metrics {where}: {regression}"
     if classes := _matching(_CLASS_METRICS, keys) or _matching(_BINARY_METRICS, keys):
-        return _CLASSIFICATION, f"classification metrics logged: {classes}"
+        return _CLASSIFICATION, f"classification metrics {where}: {classes}"
     return None
 
 
