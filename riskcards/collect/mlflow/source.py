@@ -34,8 +34,9 @@ import os
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 from riskcards.collect.mlflow import logged_models, registry, runs
 from riskcards.collect.mlflow.artifacts import fetch_table, tables_in, walk
@@ -89,6 +90,22 @@ def resolve_tracking_uri(explicit: str | None) -> str:
     return uri
 
 
+_DATABASE_SUFFIXES = (".db", ".sqlite", ".sqlite3")
+
+
+def database_path_hint(tracking_uri: str) -> None:
+    """A path to a database file given as the tracking URI: say how MLflow names it
+    (``sqlite:///PATH``) rather than look for a folder of that name."""
+    parts = urlsplit(tracking_uri)
+    if parts.scheme not in ("", "file") or not parts.path.lower().endswith(_DATABASE_SUFFIXES):
+        return
+    path = Path(unquote(parts.path)).absolute()
+    raise UsageError(
+        f"tracking URI {tracking_uri!r} is a database file, not a store folder: "
+        f"MLflow reads a sqlite store as sqlite:///PATH, here --tracking-uri sqlite:///{path}"
+    )
+
+
 def collect(
     target: str | TargetSpec,
     tracking_uri: str,
@@ -120,6 +137,7 @@ def collect(
     """
     spec = parse_target(target) if isinstance(target, str) else target
     CollectOptions(max_table_bytes=max_table_bytes, deadline_seconds=deadline_seconds).check()
+    database_path_hint(tracking_uri)
     check_local_store(tracking_uri)
     safe_uri = redact_uri(tracking_uri)
     remote = urlsplit(tracking_uri).scheme.lower() in ("http", "https")

@@ -299,3 +299,9 @@ def test_collection_writes_nothing_and_restores_mlflow_settings(rich_local: Rich
     assert set(Path(tempfile.gettempdir()).glob("riskcards-*")) == temp_before
     assert dict(os.environ) == environment
     assert logging.getLogger("mlflow").level == level
+
+
+@pytest.mark.parametrize("uri", ["mlflow.db", "file:///tmp/nowhere/mlflow.sqlite"])
+def test_a_database_file_path_suggests_sqlite(uri: str, tmp_path: Path) -> None:
+    with pytest.raises(UsageError, match=r"sqlite:///PATH, here --tracking-uri sqlite:////"):
+        collect("runs:/0123abcd", uri)
