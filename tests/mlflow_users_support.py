@@ -221,7 +221,8 @@ def _documented_regressor(logged: Logged) -> None:
             model_type="regressor",
             evaluator_config={"metric_prefix": "test_"},
         )
-        predictions = _eval_frame(x_test, y_test)
+        predictions = x_test.copy()  # sex is among riskcards' default slice attributes
+        predictions["label"] = y_test
         predictions["prediction"] = model.predict(x_test)
         mlflow.log_table(predictions, "eval/predictions.json")
         mlflow.log_metrics(

@@ -219,8 +219,18 @@ def test_a_run_with_only_two_metrics(inputs: Inputs, logged: Logged) -> None:
 
 
 def test_check_passes_a_well_documented_regressor(
-    logged: Logged, project: Path, tmp_path: Path
+    inputs: Inputs, logged: Logged, project: Path, tmp_path: Path
 ) -> None:
+    done = _assess(inputs, logged, "documented")
+    assert done.assessment.task.task == "regression" and not done.assessment.blocking
+    assert _roles(done) == {("training", "training"), ("test_", "test")}
+    # recomputed from the predictions table: the error across the slices of sex
+    measures = done.analysis.measures
+    assert {"regression.rmse", "regression.mae", "regression.relative_error_gap"} <= set(measures)
+    results = {r.check_id: r for r in done.assessment.checks}
+    assert results["fairness.error_gap"].status in (PASS, CheckStatus.FAIL)
+    assert results["performance.rmse"].observed.startswith("recomputed regression.rmse")  # type: ignore[union-attr]
+    _no_other_task_blocks(done)
     done = riskcards(
         "check",
         f"runs:/{logged.runs['documented']}",

@@ -21,6 +21,7 @@ from riskcards.analyse.kernels import (
     analyse_predictions,
 )
 from riskcards.analyse.tables import Table, parse_table
+from riskcards.analyse.task_measures import task_measures
 from riskcards.models.analysis import (
     Analysis,
     AnalysisFailure,
@@ -130,12 +131,43 @@ def analyse(evidence: EvidenceSnapshot, settings: AnalyticsSettings | None = Non
         ]
     if datasets is not None:
         failures += [r for r in _dataset_results(datasets) if isinstance(r, AnalysisFailure)]
+    measures = _measures(predictions, datasets)
+    for table in _task_tables(evidence, settings):
+        for key, measure in task_measures(
+            table,
+            label=settings.label,
+            prediction=settings.prediction,
+            score=settings.score,
+            attributes=settings.attributes,
+            n_bins=settings.n_bins,
+            min_slice_size=settings.min_slice_size,
+        ).items():
+            measures.setdefault(key, measure)  # the first table measured wins
     return Analysis(
         predictions=predictions,
         datasets=datasets,
-        measures=_measures(predictions, datasets),
+        measures=measures,
         failures=tuple(failures),
     )
+
+
+def _task_tables(evidence: EvidenceSnapshot, settings: AnalyticsSettings) -> list[Table]:
+    """The loaded tables with a label and a prediction column (regression, multiclass)."""
+    skip = {settings.reference_table, settings.current_table}
+    wanted = set(settings.predictions)
+    found = []
+    for artifact in evidence.run.tables:
+        if artifact.status != "loaded" or artifact.path in skip:
+            continue
+        if wanted and artifact.path not in wanted:
+            continue
+        try:
+            table = _table(artifact)
+        except AnalyticsInputError:
+            continue
+        if {settings.label, settings.prediction} <= set(table.columns):
+            found.append(table)
+    return found
 
 
 def _dataset_results(d: DatasetAnalysis) -> Iterable[object]:
