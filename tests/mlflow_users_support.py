@@ -221,7 +221,7 @@ def _documented_regressor(logged: Logged) -> None:
             model_type="regressor",
             evaluator_config={"metric_prefix": "test_"},
         )
-        predictions = x_test.copy()  # sex is among riskcards' default slice attributes
+        predictions = x_test.copy()  # with sex, the attribute the test project slices by
         predictions["label"] = y_test
         predictions["prediction"] = model.predict(x_test)
         mlflow.log_table(predictions, "eval/predictions.json")

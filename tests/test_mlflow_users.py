@@ -42,7 +42,9 @@ def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("project")
     (root / "attestations").mkdir()
     (root / "attestations" / "policy.yaml").write_text(_ATTESTATION)
-    (root / "riskcards.yaml").write_text("schema_version: 1\nattestations_dir: attestations\n")
+    (root / "riskcards.yaml").write_text(
+        "schema_version: 1\nattestations_dir: attestations\nanalytics:\n  attributes: [sex]\n"
+    )
     return root
 
 
