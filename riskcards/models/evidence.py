@@ -418,4 +418,8 @@ class EvidenceSnapshot(Frozen):
                     return lm
                 if self.model_version.source and lm.uri == self.model_version.source:
                     return lm
-        return self.logged_models[0] if len(self.logged_models) == 1 else None
+        if len(self.logged_models) == 1:
+            return self.logged_models[0]
+        # several (autolog's and log_model's): the one the run evaluated, when only one was
+        evaluated = [m for m in self.logged_models if m.model_id in self.run.model_inputs]
+        return evaluated[0] if len(evaluated) == 1 else None
