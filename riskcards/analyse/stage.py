@@ -71,13 +71,17 @@ def _loaded(evidence: EvidenceSnapshot, path: str, failures: list[AnalysisFailur
 
 
 def _prediction_tables(
-    evidence: EvidenceSnapshot, settings: AnalyticsSettings, failures: list[AnalysisFailure]
+    evidence: EvidenceSnapshot,
+    settings: AnalyticsSettings,
+    failures: list[AnalysisFailure],
+    needed: set[str],
 ) -> list[Table]:
+    """The tables named in ``analytics.predictions``, else every loaded table (but the
+    training and evaluation samples) with the ``needed`` columns."""
     if settings.predictions:
         return [
             t for p in settings.predictions if (t := _loaded(evidence, p, failures)) is not None
         ]
-    needed = {settings.label, settings.score}
     skip = {settings.reference_table, settings.current_table}
     found = []
     for artifact in evidence.run.tables:
@@ -111,7 +115,7 @@ def analyse(evidence: EvidenceSnapshot, settings: AnalyticsSettings | None = Non
         analyse_predictions(
             t, roles(settings), n_bins=settings.n_bins, min_slice_size=settings.min_slice_size
         )
-        for t in _prediction_tables(evidence, settings, failures)
+        for t in _prediction_tables(evidence, settings, failures, {settings.label, settings.score})
     )
     datasets = None
     if settings.reference_table and settings.current_table:
@@ -132,16 +136,12 @@ def analyse(evidence: EvidenceSnapshot, settings: AnalyticsSettings | None = Non
     if datasets is not None:
         failures += [r for r in _dataset_results(datasets) if isinstance(r, AnalysisFailure)]
     measures = _measures(predictions, datasets)
-    for table in _task_tables(evidence, settings):
-        for key, measure in task_measures(
-            table,
-            label=settings.label,
-            prediction=settings.prediction,
-            score=settings.score,
-            attributes=settings.attributes,
-            n_bins=settings.n_bins,
-            min_slice_size=settings.min_slice_size,
-        ).items():
+    needed = {settings.label, settings.prediction}
+    for table in _prediction_tables(evidence, settings, [], needed):
+        found = task_measures(
+            table, roles(settings), n_bins=settings.n_bins, min_slice_size=settings.min_slice_size
+        )
+        for key, measure in found.items():
             measures.setdefault(key, measure)  # the first table measured wins
     return Analysis(
         predictions=predictions,
@@ -149,25 +149,6 @@ def analyse(evidence: EvidenceSnapshot, settings: AnalyticsSettings | None = Non
         measures=measures,
         failures=tuple(failures),
     )
-
-
-def _task_tables(evidence: EvidenceSnapshot, settings: AnalyticsSettings) -> list[Table]:
-    """The loaded tables with a label and a prediction column (regression, multiclass)."""
-    skip = {settings.reference_table, settings.current_table}
-    wanted = set(settings.predictions)
-    found = []
-    for artifact in evidence.run.tables:
-        if artifact.status != "loaded" or artifact.path in skip:
-            continue
-        if wanted and artifact.path not in wanted:
-            continue
-        try:
-            table = _table(artifact)
-        except AnalyticsInputError:
-            continue
-        if {settings.label, settings.prediction} <= set(table.columns):
-            found.append(table)
-    return found
 
 
 def _dataset_results(d: DatasetAnalysis) -> Iterable[object]:

@@ -19,12 +19,13 @@ A table with the label and prediction columns is read as:
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 
+from riskcards.analyse.inputs import ColumnRoles
 from riskcards.analyse.tables import Table
 from riskcards.models.assessment import Measure
 
@@ -34,30 +35,30 @@ _MIN_CLASS_ROWS = 5  # positives of a class in a slice below which its recall is
 
 
 def task_measures(
-    table: Table,
-    *,
-    label: str,
-    prediction: str,
-    score: str,
-    attributes: Sequence[str] = (),
-    n_bins: int = 10,
-    min_slice_size: int = 30,
+    table: Table, roles: ColumnRoles, *, n_bins: int = 10, min_slice_size: int = 30
 ) -> dict[str, Measure]:
     """The regression or multiclass measures the table allows (none when it is neither)."""
-    if label not in table.columns or prediction not in table.columns:
+    if roles.label not in table.columns or roles.prediction not in table.columns:
         return {}
-    y, p = table.columns[label], table.columns[prediction]
-    present = [a for a in attributes if a in table.columns]
+    y, p = table.columns[roles.label], table.columns[roles.prediction]
+    present = [a for a in roles.attributes if a in table.columns]
     if _numeric(y) and _numeric(p) and (_fractional(y) or _fractional(p)):
         return _Found(table).regression(
-            y.astype(float), p.astype(float), present, prediction, min_slice_size
+            y.astype(float), p.astype(float), present, roles.prediction, min_slice_size
         )
-    classes = np.unique(y.astype(str))
-    if len(classes) > 2:
-        return _Found(table).multiclass(
-            y.astype(str), p.astype(str), classes, present, score, n_bins, min_slice_size
-        )
+    labels = _Labels(y.astype(str), p.astype(str), np.unique(y.astype(str)))
+    if len(labels.classes) > 2:
+        return _Found(table).multiclass(labels, present, roles.score, n_bins, min_slice_size)
     return {}
+
+
+@dataclass(frozen=True)
+class _Labels:
+    """A classifier's labels and predictions as text, and the classes of the labels."""
+
+    y: npt.NDArray[np.str_]
+    p: npt.NDArray[np.str_]
+    classes: npt.NDArray[np.str_]
 
 
 def _numeric(values: npt.NDArray[Any]) -> bool:
@@ -175,15 +176,9 @@ class _Found:
     # --- multiclass --------------------------------------------------------------------
 
     def multiclass(
-        self,
-        y: npt.NDArray[np.str_],
-        p: npt.NDArray[np.str_],
-        classes: npt.NDArray[np.str_],
-        attributes: list[str],
-        score: str,
-        n_bins: int,
-        min_size: int,
+        self, labels: _Labels, attributes: list[str], score: str, n_bins: int, min_size: int
     ) -> dict[str, Measure]:
+        y, p, classes = labels.y, labels.p, labels.classes
         n = len(y)
         support = np.array([np.sum(y == c) for c in classes], dtype=float)
         tp = np.array([np.sum((y == c) & (p == c)) for c in classes], dtype=float)
@@ -209,13 +204,12 @@ class _Found:
             n,
             f"recall of the worst class, {classes[worst]} (per class: {per_class})",
         )
-        self._classwise_ece(y, classes, score, n_bins)
-        self._one_vs_rest(y, p, classes, attributes, min_size)
+        self._classwise_ece(labels, score, n_bins)
+        self._one_vs_rest(labels, attributes, min_size)
         return self.found
 
-    def _classwise_ece(
-        self, y: npt.NDArray[np.str_], classes: npt.NDArray[np.str_], score: str, n_bins: int
-    ) -> None:
+    def _classwise_ece(self, labels: _Labels, score: str, n_bins: int) -> None:
+        y, classes = labels.y, labels.classes
         columns = [
             next((f"{s}_{c}" for s in (score, "proba") if f"{s}_{c}" in self.table.columns), None)
             for c in classes
@@ -235,14 +229,8 @@ class _Found:
             f"mean over {len(classes)} classes of the one-vs-rest ECE, {n_bins} equal-width bins",
         )
 
-    def _one_vs_rest(
-        self,
-        y: npt.NDArray[np.str_],
-        p: npt.NDArray[np.str_],
-        classes: npt.NDArray[np.str_],
-        attributes: list[str],
-        min_size: int,
-    ) -> None:
+    def _one_vs_rest(self, labels: _Labels, attributes: list[str], min_size: int) -> None:
+        y, p, classes = labels.y, labels.p, labels.classes
         gaps: list[tuple[float, str]] = []
         for attribute in attributes:
             slices = self.slices(attribute, min_size)

@@ -6,10 +6,9 @@ import numpy as np
 import pytest
 from sklearn import metrics as skm
 
+from riskcards.analyse.inputs import ColumnRoles
 from riskcards.analyse.tables import Table
 from riskcards.analyse.task_measures import classwise_ece, task_measures
-
-ROLES = {"label": "label", "prediction": "prediction", "score": "score"}
 
 
 def _regression(seed: int = 0, n: int = 400) -> dict[str, np.ndarray]:
@@ -22,7 +21,7 @@ def _regression(seed: int = 0, n: int = 400) -> dict[str, np.ndarray]:
 
 def test_regression_matches_scikit_learn() -> None:
     cols = _regression()
-    found = task_measures(Table.of("eval/p.json", cols), attributes=("sex",), **ROLES)
+    found = task_measures(Table.of("eval/p.json", cols), ColumnRoles(attributes=("sex",)))
     y, p = cols["label"], cols["prediction"]
     assert found["regression.rmse"].value == pytest.approx(np.sqrt(skm.mean_squared_error(y, p)))
     assert found["regression.mae"].value == pytest.approx(skm.mean_absolute_error(y, p))
@@ -55,7 +54,7 @@ def _multiclass(seed: int = 1, n: int = 900) -> dict[str, np.ndarray]:
 
 def test_multiclass_matches_scikit_learn() -> None:
     cols = _multiclass()
-    found = task_measures(Table.of("eval/m.json", cols), attributes=("region",), **ROLES)
+    found = task_measures(Table.of("eval/m.json", cols), ColumnRoles(attributes=("region",)))
     y, p = cols["label"], cols["prediction"]
     assert found["multiclass.f1_macro"].value == pytest.approx(skm.f1_score(y, p, average="macro"))
     assert found["multiclass.f1_weighted"].value == pytest.approx(
@@ -86,8 +85,8 @@ def test_multiclass_matches_scikit_learn() -> None:
 
 def test_binary_tables_and_missing_columns_give_nothing() -> None:
     binary = {"label": np.array([0, 1, 1, 0]), "prediction": np.array([0, 1, 0, 0])}
-    assert task_measures(Table.of("t", binary), **ROLES) == {}
-    assert task_measures(Table.of("t", {"label": np.array([1.5, 2.5])}), **ROLES) == {}
+    assert task_measures(Table.of("t", binary), ColumnRoles()) == {}
+    assert task_measures(Table.of("t", {"label": np.array([1.5, 2.5])}), ColumnRoles()) == {}
 
 
 def test_classwise_ece_of_a_perfectly_calibrated_class_is_zero() -> None:
