@@ -6,7 +6,7 @@ one said "classification"):
 1. the project file (``task:``);
 2. an explicit tag: ``task`` (or ``model_task``, ``model_type``) on the run or the version;
 3. ``mlflow.models.evaluate``'s model type (``regressor``, ``classifier``: binary when it
-   logged the confusion counts, multiclass when it did not);
+   logged the confusion counts, multiclass when it logged per-class metrics instead);
 4. the model: autolog's ``estimator_class`` tag, the logged model's ``model_type``, and its
    signature outputs (integer, text or boolean predictions are classes; only floating-point
    outputs with no probability or score column are a regression);
@@ -101,13 +101,15 @@ def _from_evaluate(ev: EvidenceSnapshot) -> Found:
     for e in ev.run.evaluations:
         if e.model_type == "regressor":
             return "regression", f"mlflow.models.evaluate model_type regressor ({e.label})"
-        binary = f"{e.metric_prefix}true_positives" in e.metrics
-        kind = "binary: it logged the confusion counts" if binary else "multiclass: no"
-        kind += "" if binary else " confusion counts, which evaluate logs for two classes only"
-        return (
-            "binary_classification" if binary else "multiclass_classification",
-            f"mlflow.models.evaluate model_type classifier ({e.label}); {kind}",
-        )
+        clue = f"mlflow.models.evaluate model_type classifier ({e.label})"
+        if f"{e.metric_prefix}true_positives" in e.metrics:
+            return "binary_classification", f"{clue}; binary: it logged the confusion counts"
+        if "per_class_metrics.csv" in e.artifacts:
+            return (
+                "multiclass_classification",
+                f"{clue}; multiclass: it logged per-class metrics and no confusion counts",
+            )
+        return _CLASSIFICATION, clue
     return None
 
 
@@ -174,9 +176,6 @@ def _matching(pattern: re.Pattern[str], keys: Iterable[str]) -> str:
 
 def _classes(ev: EvidenceSnapshot, detail: str) -> tuple[str, str]:
     """Binary or multiclass, for a model known to classify."""
-    for e in ev.run.evaluations:
-        if e.model_type == "classifier":
-            return _from_evaluate(ev) or ("binary_classification", detail)
     paths = {a.path for a in ev.run.artifacts}
     if any(p.endswith("per_class_metrics.csv") for p in paths):
         return "multiclass_classification", f"{detail}; per-class metrics logged"

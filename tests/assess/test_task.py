@@ -21,11 +21,14 @@ def _metrics(*keys: str) -> tuple[MetricValue, ...]:
     return tuple(MetricValue(key=k, value=0.5) for k in keys)
 
 
-def _evaluation(model_type: str, *names: str, prefix: str = "") -> MlflowEvaluation:
+def _evaluation(
+    model_type: str, *names: str, prefix: str = "", artifacts: tuple[str, ...] = ()
+) -> MlflowEvaluation:
     return MlflowEvaluation(
         model_type=model_type,  # type: ignore[arg-type]
         metric_prefix=prefix,
         metrics=tuple(prefix + n for n in names),
+        artifacts=artifacts,
         role="test",
     )
 
@@ -69,7 +72,12 @@ def test_evaluate_tells_regression_binary_and_multiclass() -> None:
             _evaluation("classifier", *core, "true_positives", prefix="test_"),
             "binary_classification",
         ),
-        (_evaluation("classifier", *core), "multiclass_classification"),
+        (
+            _evaluation("classifier", *core, artifacts=("per_class_metrics.csv",)),
+            "multiclass_classification",
+        ),
+        # neither counts nor per-class metrics: a classifier; the metric names tell the rest
+        (_evaluation("classifier", *core), "binary_classification"),
     ):
         ev = make_snapshot(tags={}, evaluations=(evaluation,))
         task = determine_task(ev)

@@ -25,6 +25,7 @@ _KEY_METRICS: dict[str, tuple[str, ...]] = {
 }
 _ANY_TASK = ("roc_auc", "r2_score", "f1_score", "accuracy_score", "root_mean_squared_error")
 _MAX_SIGNATURE = 400
+_ALWAYS = ("Task", "Model type", "Signature inputs", "Dataset roles")
 
 
 class ChildRow(Frozen):
@@ -61,26 +62,26 @@ def build_identity(ev: EvidenceSnapshot, assessment: Assessment) -> Identity:
         if task.task
         else "undetermined: nothing logged tells the task; every check was judged"
     )
-    return Identity(
-        rows=(
-            Row(label="Task", value=task_text),
-            Row(label="Model type", value=model_type_of(ev)),
-            Row(
-                label="Flavors", value=", ".join(model.flavors) if model and model.flavors else None
-            ),
-            Row(label="Logged model id", value=model.model_id if model else None),
-            Row(label="Signature inputs", value=_signature(model, "inputs")),
-            Row(label="Signature outputs", value=_signature(model, "outputs")),
-            Row(label="Target resolved", value=ev.target.resolved),
-            Row(label="Source run", value=_run_label(ev.run.run_id, ev.run.run_name)),
-            Row(
-                label="Parent run",
-                value=_run_label(ev.run.parent_run_id, ev.run.parent_run_name)
-                if ev.run.parent_run_id
-                else None,
-            ),
-            Row(label="Dataset roles", value=_roles(ev)),
+    rows = (
+        Row(label="Task", value=task_text),
+        Row(label="Model type", value=model_type_of(ev)),
+        Row(label="Flavors", value=", ".join(model.flavors) if model and model.flavors else None),
+        Row(label="Logged model id", value=model.model_id if model else None),
+        Row(label="Signature inputs", value=_signature(model, "inputs")),
+        Row(label="Signature outputs", value=_signature(model, "outputs")),
+        Row(label="Target resolved", value=ev.target.resolved),
+        Row(label="Source run", value=_run_label(ev.run.run_id, ev.run.run_name)),
+        Row(
+            label="Parent run",
+            value=_run_label(ev.run.parent_run_id, ev.run.parent_run_name)
+            if ev.run.parent_run_id
+            else None,
         ),
+        Row(label="Dataset roles", value=_roles(ev)),
+    )
+    return Identity(
+        # rows that do not apply to this target (no parent, not "latest") are left out
+        rows=tuple(r for r in rows if r.value is not None or r.label in _ALWAYS),
         model_params=tuple(
             Row(label=k, value=v) for k, v in (model.params if model else {}).items()
         ),
