@@ -12,6 +12,9 @@ as ``"NaN"``, ``"Infinity"``) and flagged ``valid: false``.
 
 Schema versions: 1 (riskcards 0.1) had no tables, logged models, history or query counts;
 a version 1 file still loads and is upgraded in memory (every new field takes its default).
+Fields added within version 2, all with defaults (older version 2 files load unchanged):
+dataset roles (derived from the context when absent), an evaluation's evaluator, model and
+role, the run's parent and children, the target's logged model id and resolution.
 """
 
 from __future__ import annotations
