@@ -115,6 +115,11 @@ def _evaluate_digits(logged: Logged) -> None:
         mlflow.models.evaluate(
             info.model_uri, _eval_frame(x_test, y_test), targets="target", model_type="classifier"
         )
+        # the predictions with a probability column per class, for riskcards to recompute
+        table = {"label": y_test.to_numpy(), "prediction": model.predict(x_test)}
+        for c, column in zip(model.classes_, model.predict_proba(x_test).T, strict=True):
+            table[f"score_{c}"] = column
+        mlflow.log_table(table, "eval/predictions.json")
     logged.runs["digits"] = run.info.run_id
 
 

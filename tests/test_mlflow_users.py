@@ -129,6 +129,17 @@ def test_evaluate_on_a_ten_class_classifier(inputs: Inputs, logged: Logged) -> N
     assert statuses["performance.accuracy"] is PASS and statuses["performance.f1_weighted"] is PASS
     assert statuses["performance.roc_auc"] is NA and statuses["calibration.ece"] is NA
     assert statuses["performance.r2"] is NA
+    # recomputed from the predictions table: macro F1, the worst class named, classwise ECE
+    measures = done.analysis.measures
+    assert {"multiclass.f1_macro", "multiclass.classwise_ece"} <= set(measures)
+    assert "recall of the worst class, " in measures["multiclass.worst_class_recall"].detail
+    results = {r.check_id: r for r in done.assessment.checks}
+    assert results["performance.f1_macro"].status is PASS
+    assert results["performance.worst_class_recall"].status is PASS
+    assert any(
+        "recall of the worst class" in ref.locator
+        for ref in results["performance.worst_class_recall"].evidence
+    )
     _no_other_task_blocks(done)
 
 
