@@ -176,6 +176,9 @@ def test_an_mlflow3_logged_model_and_its_params(
     assert model.params == {"alpha": "0.5", "solver": "auto"}
     assert done.assessment.task.task == "regression"
     assert _statuses(done)["governance.signature"] is PASS
+    registered = next(r for r in done.assessment.checks if r.check_id == "governance.registered")
+    assert registered.status is NOT_EVIDENCED
+    assert "the logged model is registered: models:/diabetes-ridge/1" in registered.reason
     _no_other_task_blocks(done)
     card = _card(inputs, logged, f"models:/{model_id}", tmp_path)
     for words in ("Model identity", model_id, "alpha", "0.5", "regression (from the model flavor"):
