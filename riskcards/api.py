@@ -211,7 +211,7 @@ def collect(
     evidence = collect_target(spec, _collect_options(inputs.project, options))
     if options.evidence_file is not None and target and target.strip() != evidence.target.uri:
         raise UsageError(f"target {target!r} differs from the snapshot's {evidence.target.uri!r}")
-    return evidence
+    return evidence.with_dataset_roles(dict(inputs.project.config.dataset_roles))
 
 
 def as_of(explicit: datetime | None, evidence: EvidenceSnapshot) -> datetime:

@@ -11,6 +11,7 @@ from riskcards.load.catalogues import Loaded, load_frameworks
 from riskcards.models.assessment import Assessment
 from riskcards.models.evidence import (
     ArtifactInfo,
+    ChildRun,
     DatasetInput,
     EvidenceSnapshot,
     LoggedModelEvidence,
@@ -199,7 +200,15 @@ def _every_run_field(run: RunEvidence) -> dict[str, object]:
                 artifacts=("val_roc_curve_plot.png",),
                 dataset_name="credit-eval",
                 dataset_digest="e1e2e3e4",
+                evaluator="custom",
+                model="m-base",
+                role="validation",
             ),
+        ),
+        "parent_run_id": "0123456789abcdef0123456789abcdef",
+        "parent_run_name": "sweep",
+        "children": (
+            ChildRun(run_id="c" * 32, run_name="fold-1", status="FINISHED", metrics={"auc": 0.8}),
         ),
     }
 
@@ -250,7 +259,11 @@ def _every_snapshot_field(snapshot: EvidenceSnapshot) -> dict[str, object]:
             "counts": {"metrics": len(snapshot.run.metrics)},
         }
     )
+    target = snapshot.target.model_copy(
+        update={"model_id": _MODEL_ID, "resolved": "latest: the highest version of m is 3"}
+    )
     return {
+        "target": target,
         "model_version": version,
         "logged_models": (model,),
         "warnings": (

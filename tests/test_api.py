@@ -14,6 +14,7 @@ import riskcards.load.safe_yaml
 from riskcards.api import (
     LoadOptions,
     ReleaseOptions,
+    assess_target,
     check,
     load_inputs,
     output_formats,
@@ -174,3 +175,29 @@ def test_extension_controls_can_be_mapped_and_reported(tmp_path: Path) -> None:
     assert len(report["controls"]) == 74
     names = [i.name for i in result.manifest.inputs]
     assert str(folder / "acme-nist.yaml") in names
+
+
+def test_the_project_declares_the_task_and_roles_of_its_own_contexts(tmp_path: Path) -> None:
+    config = _project(
+        tmp_path,
+        "schema_version: 1\ntask: multiclass_classification\n"
+        "dataset_roles: {evaluation: test, training: validation}\n",
+    )
+    inputs = load_inputs(LoadOptions(config=config))
+    options = ReleaseOptions(as_of=AS_OF, evidence_file=_snapshot_file(tmp_path))
+    done = assess_target(inputs, "models:/credit-risk/3", options)
+    task = done.assessment.task
+    assert (task.task, task.source) == ("multiclass_classification", "project file")
+    assert {(d.context, d.role) for d in done.evidence.run.datasets} == {
+        ("training", "validation"),
+        ("evaluation", "test"),
+    }
+    roc = next(r for r in done.assessment.checks if r.check_id == "performance.roc_auc")
+    assert roc.reason.startswith("not applicable (task: multiclass classification")
+
+
+def test_a_task_the_project_cannot_name_is_an_error_with_its_place(tmp_path: Path) -> None:
+    config = _project(tmp_path, "schema_version: 1\ntask: ranking\n")
+    with pytest.raises(ConfigError) as raised:
+        load_inputs(LoadOptions(config=config))
+    assert "riskcards.yaml:2:7 task: expected 'binary_classification'" in str(raised.value)

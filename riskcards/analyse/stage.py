@@ -21,6 +21,7 @@ from riskcards.analyse.kernels import (
     analyse_predictions,
 )
 from riskcards.analyse.tables import Table, parse_table
+from riskcards.analyse.task_measures import task_measures
 from riskcards.models.analysis import (
     Analysis,
     AnalysisFailure,
@@ -70,13 +71,17 @@ def _loaded(evidence: EvidenceSnapshot, path: str, failures: list[AnalysisFailur
 
 
 def _prediction_tables(
-    evidence: EvidenceSnapshot, settings: AnalyticsSettings, failures: list[AnalysisFailure]
+    evidence: EvidenceSnapshot,
+    settings: AnalyticsSettings,
+    failures: list[AnalysisFailure],
+    needed: set[str],
 ) -> list[Table]:
+    """The tables named in ``analytics.predictions``, else every loaded table (but the
+    training and evaluation samples) with the ``needed`` columns."""
     if settings.predictions:
         return [
             t for p in settings.predictions if (t := _loaded(evidence, p, failures)) is not None
         ]
-    needed = {settings.label, settings.score}
     skip = {settings.reference_table, settings.current_table}
     found = []
     for artifact in evidence.run.tables:
@@ -110,7 +115,7 @@ def analyse(evidence: EvidenceSnapshot, settings: AnalyticsSettings | None = Non
         analyse_predictions(
             t, roles(settings), n_bins=settings.n_bins, min_slice_size=settings.min_slice_size
         )
-        for t in _prediction_tables(evidence, settings, failures)
+        for t in _prediction_tables(evidence, settings, failures, {settings.label, settings.score})
     )
     datasets = None
     if settings.reference_table and settings.current_table:
@@ -130,10 +135,18 @@ def analyse(evidence: EvidenceSnapshot, settings: AnalyticsSettings | None = Non
         ]
     if datasets is not None:
         failures += [r for r in _dataset_results(datasets) if isinstance(r, AnalysisFailure)]
+    measures = _measures(predictions, datasets)
+    needed = {settings.label, settings.prediction}
+    for table in _prediction_tables(evidence, settings, [], needed):
+        found = task_measures(
+            table, roles(settings), n_bins=settings.n_bins, min_slice_size=settings.min_slice_size
+        )
+        for key, measure in found.items():
+            measures.setdefault(key, measure)  # the first table measured wins
     return Analysis(
         predictions=predictions,
         datasets=datasets,
-        measures=_measures(predictions, datasets),
+        measures=measures,
         failures=tuple(failures),
     )
 

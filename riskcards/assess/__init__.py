@@ -3,6 +3,7 @@
 Pure: no clock, no I/O. ``as_of`` is passed in and recorded; the same inputs always give the
 same :class:`Assessment`. :func:`assess` is the stage; the modules are its steps, in order:
 
+- :mod:`.task`        the model's task (project file, tag, evaluate, model, metric names)
 - :mod:`.registry`    the check kinds: which function judges each; :func:`evaluate_check`
 - :mod:`.checks`      the built-in kinds (metric thresholds, logged datasets, texts, ...)
 - :mod:`.decisions`   the project's overrides, attestations, waivers, N/A and the CI gate
@@ -28,6 +29,7 @@ from riskcards.assess.frameworks import (
 )
 from riskcards.assess.registry import (
     CheckContext,
+    applicability,
     check_result,
     describe_check,
     evaluate_check,
@@ -37,6 +39,7 @@ from riskcards.assess.registry import (
     stale_reason,
     unregister_check_kind,
 )
+from riskcards.assess.task import determine_task
 from riskcards.models.assessment import Assessment, CheckStatus, Measure
 from riskcards.models.catalogue import Catalogue, Crosswalk
 from riskcards.models.evidence import EvidenceSnapshot
@@ -53,6 +56,7 @@ __all__ = [
     "check_result",
     "checks_for_control",
     "describe_check",
+    "determine_task",
     "evaluate_attestation",
     "evaluate_check",
     "frameworks_in_scope",
@@ -81,8 +85,9 @@ def assess(
     mapping, override_notes = apply_overrides(mapping, decisions.overrides)
     results = {}
     default_owner = decisions.owners.get("default") or evidence.run.tags.get("owner")
+    task = determine_task(evidence, decisions.task)
     for check in mapping.checks:
-        result = evaluate_check(check, evidence, as_of, measures)
+        result = applicability(check, task) or evaluate_check(check, evidence, as_of, measures)
         update: dict[str, object] = {"owner": decisions.owners.get(check.id, default_owner)}
         if check.id in override_notes:
             update["override"] = override_notes[check.id]
@@ -115,4 +120,5 @@ def assess(
         frameworks=assessed,
         notes=notes,
         strict=strict,
+        task=task,
     )

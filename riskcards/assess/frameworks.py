@@ -42,6 +42,11 @@ def aggregate(results: Sequence[CheckResult]) -> tuple[ControlStatus, str]:
     """The status of a control from the results of the checks bound to it, with the reason."""
     if not results:
         return ControlStatus.NOT_ASSESSED, "no check in the evidence mapping evidences this control"
+    applicable = [r for r in results if r.status is not CheckStatus.NOT_APPLICABLE]
+    if not applicable:
+        why = "; ".join(f"{r.title}: {r.reason}" for r in results)
+        return ControlStatus.NOT_ASSESSED, f"no check that applies to this model; {why}"
+    results = applicable
     passing = [r for r in results if r.status is CheckStatus.PASS]
     failing = [r for r in results if r.status is not CheckStatus.PASS]
     if not failing:

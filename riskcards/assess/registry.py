@@ -28,6 +28,7 @@ from typing import Any, TypeVar
 from riskcards.errors import InternalError
 from riskcards.models.assessment import CheckResult, CheckStatus, Measure
 from riskcards.models.evidence import EvidenceSnapshot
+from riskcards.models.evidence_task import TaskIdentity
 from riskcards.models.mapping import (
     BUILTIN_CHECK_MODELS,
     Check,
@@ -150,7 +151,10 @@ def _name_of_kind(check: Check) -> str:
 def describe_check(check: Check) -> str:
     """What a check requires, in words: ``roc_auc >= 0.75``, ``dataset logged with context
     'training'``."""
-    return _entry(check).describe(check)
+    words = _entry(check).describe(check)
+    if check.applies_to:
+        words += f" (applies to {', '.join(t.replace('_', ' ') for t in check.applies_to)})"
+    return words
 
 
 def evaluate_check(
@@ -169,6 +173,21 @@ def evaluate_check(
                 check, CheckStatus.NOT_EVIDENCED, f"run {evidence.run.run_id} {stale}"
             )
     return entry.evaluate(check, evidence, CheckContext(as_of=as_of, measures=measures or {}))
+
+
+def applicability(check: Check, task: TaskIdentity) -> CheckResult | None:
+    """A "not applicable" result when the check does not apply to the model's task (from
+    its ``applies_to:``), else None: the check is judged. An undetermined task judges all."""
+    if not check.applies_to or task.task is None or task.task in check.applies_to:
+        return None
+    tasks = ", ".join(t.replace("_", " ") for t in check.applies_to)
+    return check_result(
+        check,
+        CheckStatus.NOT_APPLICABLE,
+        f"not applicable (task: {task.label}, from the {task.source}: {task.detail}); "
+        f"this check applies to {tasks}",
+        expected=f"applies to {tasks}",
+    )
 
 
 # --- helpers for evaluators, built-in or not --------------------------------------------------

@@ -6,7 +6,9 @@ here, without importing mlflow:
 
 runs:/<run_id>[/<artifact path>]
 models:/<name>/<version>
+models:/<name>/latest          (the highest version number; the card says so)
 models:/<name>@<alias>
+models:/m-<model_id>           (an MLflow 3 logged model, as ``log_model`` returns it)
 """
 
 from __future__ import annotations
@@ -17,7 +19,11 @@ from dataclasses import dataclass
 from riskcards.errors import UsageError
 
 _RUN_ID = re.compile(r"^[0-9a-zA-Z_-]{1,64}$")
-_FORMS = "runs:/<run_id>, models:/<name>/<version> or models:/<name>@<alias>"
+_LOGGED_MODEL = re.compile(r"^m-[0-9a-zA-Z]{1,64}$")
+_FORMS = (
+    "runs:/<run_id>, models:/<name>/<version>, models:/<name>/latest, models:/<name>@<alias> "
+    "or models:/m-<model_id>"
+)
 
 
 @dataclass(frozen=True)
@@ -47,7 +53,13 @@ def scheme_of(uri: str) -> str | None:
     return found.group(1).lower() if found else None
 
 
-MLFLOW_FORMS = ("runs:/<run_id>", "models:/<name>/<version>", "models:/<name>@<alias>")
+MLFLOW_FORMS = (
+    "runs:/<run_id>",
+    "models:/<name>/<version>",
+    "models:/<name>/latest",
+    "models:/<name>@<alias>",
+    "models:/m-<model_id>",
+)
 
 
 def parse_target(uri: str) -> TargetSpec:
@@ -64,10 +76,14 @@ def parse_target(uri: str) -> TargetSpec:
             name, _, alias = rest.rpartition("@")
             if name and alias and "/" not in alias:
                 return TargetSpec(uri=text, kind="model_alias", name=name, alias=alias)
+        elif _LOGGED_MODEL.match(rest):
+            return TargetSpec(uri=text, kind="logged_model", path=rest)
         else:
             name, _, version = rest.rpartition("/")
             if name and version.isdigit():
                 return TargetSpec(uri=text, kind="model_version", name=name, version=version)
+            if name and version == "latest":
+                return TargetSpec(uri=text, kind="model_latest", name=name)
             if name and version:
                 raise UsageError(
                     f"target {uri!r}: {version!r} is not a version number (model stages are "

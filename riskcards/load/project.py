@@ -121,7 +121,7 @@ def project_decisions(
     """
     config, doc = project.config, project.doc
     if doc is None or project.path is None:
-        return Decisions(gate=config.gate), ()
+        return Decisions(gate=config.gate, task=config.task), ()
     issues = _framework_issues(doc, config, catalogues)
     not_applicable = _canonical(doc, "not_applicable", config.not_applicable, catalogues, issues)
     waivers = _canonical(doc, "waivers", config.waivers, catalogues, issues)
@@ -145,6 +145,7 @@ def project_decisions(
         waivers=waivers,
         attestations=records,
         gate=config.gate.model_copy(update={"required": required}),
+        task=config.task,
     ), inputs
 
 

@@ -8,6 +8,7 @@ from enum import StrEnum
 from pydantic import Field
 
 from riskcards.models.base import Frozen
+from riskcards.models.evidence_task import TaskIdentity
 
 
 class CheckStatus(StrEnum):
@@ -15,6 +16,7 @@ class CheckStatus(StrEnum):
     FAIL = "fail"
     NOT_EVIDENCED = "not_evidenced"
     INVALID = "invalid"
+    NOT_APPLICABLE = "not_applicable"  # the check does not apply to the model's task
 
 
 class ControlStatus(StrEnum):
@@ -174,6 +176,9 @@ class Assessment(Frozen):
     frameworks: tuple[FrameworkAssessment, ...]
     notes: tuple[str, ...] = Field(default=(), description="expired attestations and waivers, ...")
     strict: bool = False
+    task: TaskIdentity = Field(
+        default_factory=TaskIdentity, description="the model's task and where it came from"
+    )
 
     @property
     def blocking(self) -> tuple[ControlResult, ...]:

@@ -12,6 +12,9 @@ as ``"NaN"``, ``"Infinity"``) and flagged ``valid: false``.
 
 Schema versions: 1 (riskcards 0.1) had no tables, logged models, history or query counts;
 a version 1 file still loads and is upgraded in memory (every new field takes its default).
+Fields added within version 2, all with defaults (older version 2 files load unchanged):
+dataset roles (derived from the context when absent), an evaluation's evaluator, model and
+role, the run's parent and children, the target's logged model id and resolution.
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ from typing import Any, Literal
 from pydantic import Field, computed_field, model_validator
 
 from riskcards.models.base import Frozen
+from riskcards.models.evidence_task import Role, role_of_context
 
 EVIDENCE_SCHEMA_VERSION: Literal[2] = 2
 _READABLE_SCHEMA_VERSIONS = (1, 2)
@@ -87,11 +91,15 @@ class Target(Frozen):
     """What was asked for (``uri``) and what it resolved to."""
 
     uri: str
-    kind: Literal["run", "model_version"]
+    kind: Literal["run", "model_version", "logged_model"]
     run_id: str
     model_name: str | None = None
     model_version: str | None = None
     alias: str | None = None
+    model_id: str | None = Field(default=None, description="models:/m-<id>: the logged model")
+    resolved: str | None = Field(
+        default=None, description="how the target was resolved, e.g. 'latest: highest version 3'"
+    )
 
     @property
     def display(self) -> str:
@@ -157,6 +165,19 @@ class DatasetInput(Frozen):
     profile: str | None = Field(default=None, description="the dataset profile, JSON")
     context: str | None = Field(default=None, description="'training', 'evaluation', ...")
     tags: dict[str, str] = Field(default_factory=dict)
+    role: Role | None = Field(
+        default=None,
+        description="training, validation, evaluation or test: from the context (MLflow's "
+        "names), evaluate's metric prefix or dataset record, or the project's dataset_roles",
+    )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _role_from_context(cls, data: Any) -> Any:
+        # snapshots written before roles existed: the role MLflow's context name gives
+        if isinstance(data, dict) and "role" not in data:
+            return {**data, "role": role_of_context(data.get("context"))}
+        return data
 
 
 class ArtifactInfo(Frozen):
@@ -200,6 +221,27 @@ class MlflowEvaluation(Frozen):
     artifacts: tuple[str, ...] = Field(default=(), description="the artifact paths it logged")
     dataset_name: str | None = Field(default=None, description="the dataset it evaluated on")
     dataset_digest: str | None = None
+    evaluator: str = Field(default="default", description="the evaluator that logged it")
+    model: str | None = Field(default=None, description="the model evaluated (URI or model id)")
+    role: Role | None = Field(
+        default=None, description="from the metric prefix (val_, test_...) or the dataset's role"
+    )
+
+    @property
+    def label(self) -> str:
+        """``evaluation 'test_' (test, on dataset X)``: how reports name it."""
+        prefix = f"'{self.metric_prefix}'" if self.metric_prefix else "without prefix"
+        parts = [p for p in (self.role, self.dataset_name and f"dataset {self.dataset_name}") if p]
+        return f"evaluate() {prefix}" + (f" ({', '.join(parts)})" if parts else "")
+
+
+class ChildRun(Frozen):
+    """A run nested under the collected one (``mlflow.parentRunId``), with its metrics."""
+
+    run_id: str
+    run_name: str | None = None
+    status: str | None = None
+    metrics: dict[str, float] = Field(default_factory=dict, description="latest values, by key")
 
 
 class RunEvidence(Frozen):
@@ -224,6 +266,9 @@ class RunEvidence(Frozen):
     artifacts: tuple[ArtifactInfo, ...] = ()
     tables: tuple[TableArtifact, ...] = ()
     evaluations: tuple[MlflowEvaluation, ...] = ()
+    parent_run_id: str | None = Field(default=None, description="mlflow.parentRunId")
+    parent_run_name: str | None = None
+    children: tuple[ChildRun, ...] = Field(default=(), description="runs nested under this one")
 
     def metric(self, key: str) -> MetricValue | None:
         for m in self.metrics:
@@ -337,6 +382,27 @@ class EvidenceSnapshot(Frozen):
             return {**data, "schema_version": EVIDENCE_SCHEMA_VERSION}
         return data
 
+    def with_dataset_roles(self, roles: dict[str, str]) -> EvidenceSnapshot:
+        """The snapshot with the project's ``dataset_roles`` (context -> role) applied to its
+        datasets and evaluations (an evaluation's context is its metric prefix)."""
+        if not roles:
+            return self
+        run = self.run
+        datasets = tuple(
+            d.model_copy(update={"role": role_of_context(d.context, roles)})
+            if d.context in roles
+            else d
+            for d in run.datasets
+        )
+        evaluations = tuple(
+            e.model_copy(update={"role": role_of_context(e.metric_prefix, roles)})
+            if e.metric_prefix in roles
+            else e
+            for e in run.evaluations
+        )
+        run = run.model_copy(update={"datasets": datasets, "evaluations": evaluations})
+        return self.model_copy(update={"run": run})
+
     @property
     def model_name(self) -> str:
         if self.model_version is not None:
@@ -345,11 +411,18 @@ class EvidenceSnapshot(Frozen):
 
     @property
     def model(self) -> LoggedModelEvidence | None:
-        """The logged model behind the target: the version's, else the run's only one."""
+        """The logged model behind the target: the one it names, the version's, else the
+        run's only one."""
+        if self.target.model_id:
+            return next((m for m in self.logged_models if m.model_id == self.target.model_id), None)
         if self.model_version is not None:
             for lm in self.logged_models:
                 if lm.model_id and lm.model_id == self.model_version.model_id:
                     return lm
                 if self.model_version.source and lm.uri == self.model_version.source:
                     return lm
-        return self.logged_models[0] if len(self.logged_models) == 1 else None
+        if len(self.logged_models) == 1:
+            return self.logged_models[0]
+        # several (autolog's and log_model's): the one the run evaluated, when only one was
+        evaluated = [m for m in self.logged_models if m.model_id in self.run.model_inputs]
+        return evaluated[0] if len(evaluated) == 1 else None

@@ -15,6 +15,7 @@ from typing import Annotated, Any, Literal, TypeVar, get_args, get_origin
 from pydantic import ConfigDict, Field, TypeAdapter, ValidationError, model_validator
 
 from riskcards.models.base import Frozen, Identifier, Text
+from riskcards.models.evidence_task import Role, Task
 
 Comparator = Literal[">=", ">", "<=", "<", "=="]
 Severity = Literal["low", "medium", "high", "critical"]
@@ -38,6 +39,11 @@ class Check(Frozen):
         default=None,
         ge=0,
         description="evidence older than this (at the as-of time) does not count",
+    )
+    applies_to: tuple[Task, ...] = Field(
+        default=(),
+        description="the model tasks this check applies to (empty: every task); for another "
+        "task it is not applicable and never blocks",
     )
     # each subclass narrows this to its own Literal, the tag of the discriminated union
     kind: str
@@ -96,6 +102,11 @@ class MetricThreshold(Check):
         default=None,
         description="a measure riskcards recomputes from logged tables (e.g. calibration.ece); "
         "when available it is used instead of the logged metric",
+    )
+    roles: tuple[Role, ...] = Field(
+        default=(),
+        description="the evaluations (by dataset role) the metric may come from, best first; "
+        "empty: test, then evaluation, then validation",
     )
 
     @model_validator(mode="before")

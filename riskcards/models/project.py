@@ -11,6 +11,7 @@ from typing import Literal
 from pydantic import Field, model_validator
 
 from riskcards.models.base import Frozen, Identifier, Text
+from riskcards.models.evidence_task import Role, Task
 from riskcards.models.mapping import Comparator, Severity
 
 
@@ -236,6 +237,12 @@ class ProjectConfig(Frozen):
         default_factory=dict, description="dataset name -> path of its datasheet sidecar YAML"
     )
     soa: SoaSection | None = Field(default=None, description="the Statement of Applicability")
+    task: Task | None = Field(
+        default=None, description="the model's task; wins over what riskcards determines"
+    )
+    dataset_roles: dict[Identifier, Role] = Field(
+        default_factory=dict, description="dataset context name -> role (training, test...)"
+    )
 
 
 class ReleaseScope(Frozen):
@@ -284,6 +291,7 @@ class Decisions(Frozen):
     waivers: tuple[Waiver, ...] = ()
     attestations: tuple[AttestationRecord, ...] = ()
     gate: Gate = Gate()
+    task: Task | None = Field(default=None, description="the task the project file declares")
 
 
 class Sidecars(Frozen):

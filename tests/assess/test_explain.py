@@ -8,11 +8,20 @@ from riskcards.load.catalogues import Loaded
 
 def test_checks_for_a_control_in_mapping_order(loaded: Loaded) -> None:
     checks = checks_for_control(loaded.mapping, "nist-ai-rmf", "MEASURE 2.11")
-    assert [c.id for c in checks] == ["fairness.demographic_parity", "fairness.equalized_odds"]
-    assert [describe_check(c) for c in checks] == [
+    assert [c.id for c in checks] == [
+        "fairness.demographic_parity",
+        "fairness.equalized_odds",
+        "fairness.error_gap",
+        "fairness.prediction_gap",
+        "fairness.one_vs_rest",
+    ]
+    assert [describe_check(c) for c in checks][:3] == [
         "fairness/demographic_parity_difference <= 0.1 "
-        "(recomputed: slices.demographic_parity_difference)",
-        "fairness/equalized_odds_difference <= 0.1 (recomputed: slices.equalized_odds_difference)",
+        "(recomputed: slices.demographic_parity_difference) (applies to binary classification)",
+        "fairness/equalized_odds_difference <= 0.1 (recomputed: slices.equalized_odds_difference)"
+        " (applies to binary classification)",
+        "fairness/relative_error_gap <= 0.25 (recomputed: regression.relative_error_gap) "
+        "(applies to regression)",
     ]
     assert checks_for_control(loaded.mapping, "nist-ai-rmf", "GOVERN 1.1") == []
     assert checks_for_control(loaded.mapping, "no-such-catalogue", "MEASURE 2.11") == []
@@ -30,7 +39,7 @@ def test_every_builtin_kind_says_what_it_requires(loaded: Loaded) -> None:
     }
     assert all(w and w != kind.replace("_", " ") for kind, w in words.items())
     described = {describe_check(c) for c in loaded.mapping.checks}
-    assert "roc_auc >= 0.75" in described
+    assert "roc_auc >= 0.75 (applies to binary classification)" in described
     assert "dataset logged with context 'training'" in described
     assert "artifact logged matching 'eval/*.json'" in described
     assert "model logged with an input signature" in described

@@ -32,18 +32,22 @@ def test_a_control_lists_the_checks_that_evidence_it() -> None:
     )
     assert lines[start + 1] == (
         "  metric_threshold: fairness/demographic_parity_difference <= 0.1 "
-        "(recomputed: slices.demographic_parity_difference); severity high"
+        "(recomputed: slices.demographic_parity_difference) (applies to binary classification); "
+        "severity high"
     )
     assert lines[start + 2].startswith("check: fairness.equalized_odds  ")
     assert lines[start + 3] == (
         "  metric_threshold: fairness/equalized_odds_difference <= 0.1 "
-        "(recomputed: slices.equalized_odds_difference); severity high"
+        "(recomputed: slices.equalized_odds_difference) (applies to binary classification); "
+        "severity high"
     )
 
 
 def test_aliases_find_the_checks_and_other_kinds_read_in_words() -> None:
     out = _show("nist-ai-rmf", "MS-2.3")
-    assert "  metric_threshold: roc_auc >= 0.75; severity high" in out.splitlines()
+    assert (
+        "  metric_threshold: roc_auc >= 0.75 (applies to binary classification); severity high"
+    ) in out.splitlines()
     out = _show("iso-iec-42001", "A.6.2.4")
     assert (
         "  artifact_present: artifact logged matching 'eval/*.json'; severity medium"

@@ -35,3 +35,12 @@ def test_model_version_and_alias() -> None:
 def test_bad_targets_say_what_is_accepted(uri: str, words: str) -> None:
     with pytest.raises(UsageError, match=words):
         parse_target(uri)
+
+
+def test_mlflow_3_logged_model_and_latest() -> None:
+    m = parse_target("models:/m-0123abcd")
+    assert (m.kind, m.path, m.name) == ("logged_model", "m-0123abcd", None)
+    latest = parse_target("models:/credit-risk/latest")
+    assert (latest.kind, latest.name, latest.version) == ("model_latest", "credit-risk", None)
+    # a registered model may be called m-something: with a version it is still one
+    assert parse_target("models:/m-model/2").kind == "model_version"

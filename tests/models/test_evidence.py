@@ -13,6 +13,7 @@ from riskcards.models.evidence import (
     EVALUATE_CORE_METRICS,
     EVALUATE_DEFAULT_METRICS,
     EVIDENCE_SCHEMA_VERSION,
+    DatasetInput,
     EvidenceSnapshot,
     MetricValue,
 )
@@ -113,6 +114,36 @@ def test_a_version_1_snapshot_still_loads() -> None:
     assert (
         loaded.run.tables == () and loaded.logged_models == () and loaded.provenance.queries == {}
     )
+    # roles did not exist: each dataset takes the one its MLflow context names
+    assert [(d.context, d.role) for d in loaded.run.datasets] == [
+        (d["context"], {"training": "training", "evaluation": "evaluation"}.get(d["context"]))
+        for d in v1["run"]["datasets"]
+    ]
+    assert loaded.run.parent_run_id is None and loaded.run.children == ()
+
+
+def test_dataset_roles_from_contexts_and_the_project() -> None:
+    run = make_snapshot().run
+    contexts = ("train", "eval", "val_", "test_", "holdout", "golden", None)
+    base = {k: v for k, v in run.datasets[0].model_dump().items() if k != "role"}
+    ev = make_snapshot(
+        datasets=tuple(
+            DatasetInput.model_validate({**base, "context": c, "name": str(c)}) for c in contexts
+        )
+    )
+    assert [d.role for d in ev.run.datasets] == [
+        "training",
+        "evaluation",
+        "validation",
+        "test",
+        "test",
+        None,
+        None,
+    ]
+    mapped = ev.with_dataset_roles({"golden": "test", "train": "validation"})
+    assert [d.role for d in mapped.run.datasets][:2] == ["validation", "evaluation"]
+    assert mapped.run.datasets[5].role == "test"
+    assert ev.with_dataset_roles({}) is ev
 
 
 def test_unknown_keys_and_versions_are_refused() -> None:

@@ -8,6 +8,7 @@ fresh enough, tied to a dataset of the required context and backed by enough sam
 
 from __future__ import annotations
 
+import difflib
 import math
 import operator
 from collections.abc import Callable
@@ -16,7 +17,8 @@ from typing import Any
 from riskcards.assess.registry import CheckContext, check_result, stale_reason
 from riskcards.models.assessment import CheckResult, CheckStatus, EvidenceRef, Measure
 from riskcards.models.base import fmt_number
-from riskcards.models.evidence import EvidenceSnapshot, MetricValue
+from riskcards.models.evidence import EvidenceSnapshot, MetricValue, MlflowEvaluation
+from riskcards.models.evidence_task import HELD_OUT_ROLES, role_of_context
 from riskcards.models.mapping import MetricThreshold
 
 _OPS: dict[str, Callable[[float, float], bool]] = {
@@ -34,6 +36,8 @@ def describe_metric_threshold(check: MetricThreshold) -> str:
     words = f"{check.metric} {check.op} {fmt_number(check.threshold)}"
     if check.recomputed:
         words += f" (recomputed: {check.recomputed})"
+    if check.roles:
+        words += f", from the {' or '.join(check.roles)} evaluation"
     if check.context:
         words += f", with a dataset of context {check.context!r}"
     if check.min_samples is not None:
@@ -49,11 +53,14 @@ def evaluate_metric_threshold(
         return _judge_measure(check, ev, context.measures[check.recomputed])
     keys = (check.metric, *check.aliases)
     expected = f"{check.metric} {check.op} {fmt_number(check.threshold)}"
-    metric = _logged(check, ev)
+    metric, evaluation = _chosen(check, ev)
     if metric is None:
         sought = f"no metric {' or '.join(repr(k) for k in keys)} was logged in run {ev.run.run_id}"
+        if check.roles:
+            sought += f" from the {' or '.join(check.roles)} evaluation"
         if check.recomputed:
             sought += f", and {check.recomputed} could not be recomputed: no logged table allows it"
+        sought += did_you_mean(keys, [m.key for m in ev.run.metrics])
         return check_result(check, CheckStatus.NOT_EVIDENCED, sought, expected=expected)
     ref = EvidenceRef(
         kind="metric",
@@ -61,6 +68,8 @@ def evaluate_metric_threshold(
         value=fmt_number(metric.value),
     )
     observed = f"{metric.key} = {fmt_number(metric.value)}"
+    if evaluation is not None:
+        observed += f", from {evaluation.label}"
     found = {"expected": expected, "observed": observed, "evidence": (ref,)}
     unjudged = _why_not_judged(check, ev, metric, context)
     if unjudged is not None:
@@ -70,10 +79,60 @@ def evaluate_metric_threshold(
 
 
 def _logged(check: MetricThreshold, ev: EvidenceSnapshot) -> MetricValue | None:
-    """The first metric logged under the check's name or one of its aliases."""
-    return next(
-        (m for k in (check.metric, *check.aliases) if (m := ev.run.metric(k)) is not None), None
+    """The metric the check judges (see :func:`_chosen`)."""
+    return _chosen(check, ev)[0]
+
+
+def _chosen(
+    check: MetricThreshold, ev: EvidenceSnapshot
+) -> tuple[MetricValue | None, MlflowEvaluation | None]:
+    """The metric to judge, and the evaluation of ``mlflow.models.evaluate`` it came from.
+
+    Among the evaluations whose role the check accepts (``roles:``, else test, then
+    evaluation, then validation), the best role that logged the check's name or an alias
+    (under its metric prefix) wins; without one, the first of those names logged at all
+    (unless the check names its roles). A training evaluation is never chosen by default.
+    """
+    names = (check.metric, *check.aliases)
+    roles = check.roles or HELD_OUT_ROLES
+    candidates = sorted(
+        (
+            (roles.index(e.role), i, e.metric_prefix, m, e)
+            for e in ev.run.evaluations
+            if e.role in roles
+            for i, name in enumerate(names)
+            if (m := ev.run.metric(e.metric_prefix + name)) is not None
+        ),
+        key=lambda c: c[:3],
     )
+    if candidates:
+        _, _, _, metric, evaluation = candidates[0]
+        return metric, evaluation
+    if check.roles:
+        return None, None
+    for name in names:
+        if (m := ev.run.metric(name)) is not None:
+            owner = next((e for e in ev.run.evaluations if m.key in e.metrics), None)
+            return m, owner
+    return None, None
+
+
+def did_you_mean(names: tuple[str, ...], keys: list[str]) -> str:
+    """``; did you mean `eval/roc_auc`?`` for logged keys near the names sought, else ''."""
+    near: list[str] = []
+    for name in names:
+        ends = [k for k in keys if k != name and k.endswith(name) and k[-len(name) - 1] in "/_.-:"]
+        near += ends or difflib.get_close_matches(name, keys, n=2, cutoff=0.8)
+    near = list(dict.fromkeys(near))[:3]
+    if not near:
+        return ""
+    words = [f"`{k}`{_training_note(k, names)}" for k in near]
+    return f"; did you mean {' or '.join(words)}? (add it to the check's aliases to use it)"
+
+
+def _training_note(key: str, names: tuple[str, ...]) -> str:
+    prefix = next((key[: -len(n)] for n in names if key.endswith(n)), "")
+    return " (training data, not held out)" if role_of_context(prefix) == "training" else ""
 
 
 def _why_not_judged(
@@ -89,7 +148,10 @@ def _why_not_judged(
         check.max_age_days, metric.timestamp or ev.run.end_time, context.as_of
     ):
         return CheckStatus.NOT_EVIDENCED, f"{metric.key} {stale}"
-    if check.context and not any(d.context == check.context for d in ev.run.datasets):
+    if check.context and not any(
+        d.context == check.context or (d.role and d.role == role_of_context(check.context))
+        for d in ev.run.datasets
+    ):
         return (
             CheckStatus.NOT_EVIDENCED,
             f"{metric.key} was logged, but no {check.context} dataset was logged with run "

@@ -6,6 +6,8 @@ measurement, so ``max_age_days`` does not apply to them.
 
 from __future__ import annotations
 
+import json
+
 from riskcards.assess.registry import CheckContext, check_result
 from riskcards.models.assessment import CheckResult, CheckStatus, EvidenceRef
 from riskcards.models.evidence import EvidenceSnapshot
@@ -45,6 +47,21 @@ def evaluate_signature_present(
     )
 
 
+def _registered_as(ev: EvidenceSnapshot) -> str:
+    """``name v1`` for each version MLflow 3 lists on the logged model (mlflow.modelVersions)."""
+    model = ev.model
+    raw = model.tags.get("mlflow.modelVersions") if model else None
+    try:
+        versions = json.loads(raw) if raw else []
+    except ValueError:
+        return ""
+    return ", ".join(
+        f"models:/{v['name']}/{v['version']}"
+        for v in versions
+        if isinstance(v, dict) and "name" in v and "version" in v
+    )
+
+
 def describe_model_registered(_check: ModelRegistered) -> str:
     return "registered model version"
 
@@ -59,7 +76,13 @@ def evaluate_model_registered(
         return check_result(
             check,
             CheckStatus.NOT_EVIDENCED,
-            f"the target {ev.target.uri} is a run, not a registered model version",
+            f"the target {ev.target.uri} is a {ev.target.kind.replace('_', ' ')}, not a "
+            "registered model version"
+            + (
+                f" (the logged model is registered: {registered}; release that version)"
+                if (registered := _registered_as(ev))
+                else ""
+            ),
             expected=expected,
         )
     aliases = f" (aliases: {', '.join(mv.aliases)})" if mv.aliases else ""

@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from riskcards.assess.registry import CheckContext, check_result
 from riskcards.models.assessment import CheckResult, CheckStatus, EvidenceRef
 from riskcards.models.evidence import EvidenceSnapshot
+from riskcards.models.evidence_task import role_of_context
 from riskcards.models.mapping import ArtifactPresent, DatasetLogged, TextPresent
 
 MAX_QUOTED_TEXT = 500
@@ -28,8 +29,11 @@ def describe_dataset_logged(check: DatasetLogged) -> str:
 def evaluate_dataset_logged(
     check: DatasetLogged, ev: EvidenceSnapshot, _context: CheckContext
 ) -> CheckResult:
-    """Pass when the run logged a dataset of the check's context; cite each by digest."""
-    found = [d for d in ev.run.datasets if d.context == check.context]
+    """Pass when the run logged a dataset of the check's context, or of the role it names
+    (``training`` takes autolog's ``train``; ``evaluation`` takes ``eval``, a test set and
+    the dataset ``mlflow.models.evaluate`` used); cite each by digest and role."""
+    roles = _roles_for(check.context)
+    found = [d for d in ev.run.datasets if d.context == check.context or d.role in roles]
     expected = f"a dataset logged with context {check.context!r}"
     if not found:
         contexts = sorted({d.context or "(none)" for d in ev.run.datasets})
@@ -49,7 +53,10 @@ def evaluate_dataset_logged(
         )
         for d in found
     )
-    names = ", ".join(f"{d.name} (digest {d.digest})" for d in found)
+    names = ", ".join(
+        f"{d.name} (digest {d.digest}, context {d.context or 'none'}, role {d.role or 'none'})"
+        for d in found
+    )
     return check_result(
         check,
         CheckStatus.PASS,
@@ -58,6 +65,13 @@ def evaluate_dataset_logged(
         observed=names,
         evidence=refs,
     )
+
+
+def _roles_for(context: str) -> set[str]:
+    role = role_of_context(context)
+    if role is None:
+        return set()
+    return {role, "test"} if role == "evaluation" else {role}
 
 
 # --- text_present -------------------------------------------------------------------------

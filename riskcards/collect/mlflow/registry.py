@@ -25,12 +25,13 @@ _LOGGED_MODEL_SOURCE = re.compile(r"^models:/(m-[0-9a-zA-Z]+)/?$")
 
 def model_version(s: Session, spec: TargetSpec) -> ModelVersionEvidence | None:
     """The registered model version the target names (None for a run target)."""
-    if spec.kind == "run":
+    if spec.kind in ("run", "logged_model"):
         return None
     assert spec.name is not None
     registered = _registered_model(s, spec.name)
     aliases = {str(a): str(v) for a, v in dict(registered.aliases or {}).items()}
-    version = _get_version(s, spec.name, _version_number(spec, aliases))
+    number = _latest(s, spec.name) if spec.kind == "model_latest" else None
+    version = _get_version(s, spec.name, number or _version_number(spec, aliases))
     model_id = getattr(version, "model_id", None) or None
     if model_id is None and (m := _LOGGED_MODEL_SOURCE.match(version.source or "")):
         model_id = m.group(1)
@@ -66,16 +67,28 @@ def _version_number(spec: TargetSpec, aliases: dict[str, str]) -> str:
     return aliases[spec.alias]
 
 
+def _latest(s: Session, name: str) -> str:
+    """``models:/<name>/latest``: the highest version number of the registered model."""
+    versions = _versions(s, name)
+    if not versions:
+        raise NotFound(f"registered model {name!r} has no versions, so no latest version")
+    return versions[-1]
+
+
+def _versions(s: Session, name: str) -> list[str]:
+    found = s.calls.call(
+        "model-versions/search", s.client.search_model_versions, f"name='{_quote(name)}'"
+    )
+    return sorted({str(mv.version) for mv in found}, key=int)
+
+
 def _get_version(s: Session, name: str, number: str) -> Any:
     try:
         return s.calls.call("model-versions/get", s.client.get_model_version, name, number)
     except Exception as exc:
         if not is_not_found(exc):
             raise
-    found = s.calls.call(
-        "model-versions/search", s.client.search_model_versions, f"name='{_quote(name)}'"
-    )
-    versions = sorted({str(mv.version) for mv in found}, key=int)
+    versions = _versions(s, name)
     raise NotFound(
         f"registered model {name!r} has no version {number}"
         + (f" (versions: {', '.join(versions)})" if versions else " (it has no versions)")

@@ -16,6 +16,7 @@ from riskcards.collect.mlflow.values import metric_value, timestamp
 from riskcards.errors import NotFound
 from riskcards.models.evidence import (
     ArtifactInfo,
+    ChildRun,
     DatasetInput,
     MetricPoint,
     MetricValue,
@@ -27,6 +28,8 @@ from riskcards.redact import redact_uri
 
 _DESCRIPTION_TAG = "mlflow.note.content"
 _CONTEXT_TAG = "mlflow.data.context"
+PARENT_TAG = "mlflow.parentRunId"
+MAX_CHILDREN = 1000
 
 
 def get_run(s: Session, run_id: str) -> Any:
@@ -78,6 +81,7 @@ def run_evidence(
     listing: tuple[ArtifactInfo, ...],
     tables: tuple[TableArtifact, ...],
     evaluations: tuple[MlflowEvaluation, ...],
+    family: tuple[str | None, tuple[ChildRun, ...]] = (None, ()),
 ) -> RunEvidence:
     """The run's evidence, from the run as MLflow gave it and what the other reads found."""
     info, data = raw.info, raw.data
@@ -104,6 +108,50 @@ def run_evidence(
         artifacts=listing,
         tables=tables,
         evaluations=evaluations,
+        parent_run_id=tags.get(PARENT_TAG) or None,
+        parent_run_name=family[0],
+        children=family[1],
+    )
+
+
+def parent_name(s: Session, raw: Any) -> str | None:
+    """The name of the run's parent (``mlflow.parentRunId``); None when it has none or the
+    parent cannot be read (the id is kept either way)."""
+    parent = dict(raw.data.tags).get(PARENT_TAG)
+    if not parent:
+        return None
+    try:
+        found = s.calls.call("runs/get", s.client.get_run, parent)
+    except Exception as exc:
+        if is_not_found(exc) or error_code(exc) == "INVALID_PARAMETER_VALUE":
+            return None
+        raise
+    return found.info.run_name or None
+
+
+def children(s: Session, raw: Any) -> tuple[ChildRun, ...]:
+    """The runs nested under this one (tag ``mlflow.parentRunId``), with their latest metrics."""
+    info = raw.info
+    found = s.calls.call(
+        "runs/search",
+        s.client.search_runs,
+        [str(info.experiment_id)],
+        filter_string=f"tags.{PARENT_TAG} = '{info.run_id}'",
+        max_results=MAX_CHILDREN,
+    )
+    return tuple(
+        sorted(
+            (
+                ChildRun(
+                    run_id=r.info.run_id,
+                    run_name=r.info.run_name or None,
+                    status=str(r.info.status) if r.info.status else None,
+                    metrics=dict(sorted(r.data.metrics.items())),
+                )
+                for r in found
+            ),
+            key=lambda c: (c.run_name or "", c.run_id),
+        )
     )
 
 

@@ -34,13 +34,14 @@ import os
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 from riskcards.collect.mlflow import logged_models, registry, runs
 from riskcards.collect.mlflow.artifacts import fetch_table, tables_in, walk
 from riskcards.collect.mlflow.calls import Calls, Secrets, mlflow_limits
-from riskcards.collect.mlflow.evaluate import recognise_evaluations
+from riskcards.collect.mlflow.evaluate import evaluated_datasets, recognise_evaluations
 from riskcards.collect.mlflow.faults import check_local_store, quiet_warnings, translate_errors
 from riskcards.collect.mlflow.provenance import collection_warnings, provenance
 from riskcards.collect.mlflow.session import (
@@ -60,6 +61,7 @@ from riskcards.collect.targets import TargetSpec, parse_target
 from riskcards.errors import NotFound, UsageError
 from riskcards.models.evidence import (
     ArtifactInfo,
+    ChildRun,
     EvidenceSnapshot,
     LoggedModelEvidence,
     MetricPoint,
@@ -86,6 +88,22 @@ def resolve_tracking_uri(explicit: str | None) -> str:
     if not uri:
         raise UsageError("no tracking URI: pass --tracking-uri or set MLFLOW_TRACKING_URI")
     return uri
+
+
+_DATABASE_SUFFIXES = (".db", ".sqlite", ".sqlite3")
+
+
+def database_path_hint(tracking_uri: str) -> None:
+    """A path to a database file given as the tracking URI: say how MLflow names it
+    (``sqlite:///PATH``) rather than look for a folder of that name."""
+    parts = urlsplit(tracking_uri)
+    if parts.scheme not in ("", "file") or not parts.path.lower().endswith(_DATABASE_SUFFIXES):
+        return
+    path = Path(unquote(parts.path)).absolute()
+    raise UsageError(
+        f"tracking URI {tracking_uri!r} is a database file, not a store folder: "
+        f"MLflow reads a sqlite store as sqlite:///PATH, here --tracking-uri sqlite:///{path}"
+    )
 
 
 def collect(
@@ -119,6 +137,7 @@ def collect(
     """
     spec = parse_target(target) if isinstance(target, str) else target
     CollectOptions(max_table_bytes=max_table_bytes, deadline_seconds=deadline_seconds).check()
+    database_path_hint(tracking_uri)
     check_local_store(tracking_uri)
     safe_uri = redact_uri(tracking_uri)
     remote = urlsplit(tracking_uri).scheme.lower() in ("http", "https")
@@ -142,24 +161,35 @@ def collect(
 
 def _collect(s: Session, spec: TargetSpec, collected_at: datetime) -> EvidenceSnapshot:
     version = registry.model_version(s, spec)
-    raw = runs.get_run(s, _source_run(spec, version))
+    target_model = _target_model(s, spec)
+    raw = runs.get_run(s, _source_run(spec, version, target_model))
     reads = _start_reads(s, raw, version)
     found = [f.result() for f in reads.logged_models]
     models = [m for m in found if not isinstance(m, str)]
     models += [f.result() for f in reads.artifact_models]
+    if target_model is not None and all(m.model_id != target_model.model_id for m in models):
+        models.insert(0, target_model)
     metrics = runs.metrics(raw, {k: f.result() for k, f in reads.histories.items()})
+    run = runs.run_evidence(
+        raw,
+        _name(reads.experiment.result()),
+        metrics,
+        reads.listing,
+        tuple(f.result() for f in reads.tables),
+        (),
+        (reads.parent_name.result(), reads.children.result()),
+    )
     evaluations = recognise_evaluations(
         (m.key for m in metrics),
         (a.path for a in reads.listing if not a.is_dir),
         (m for lm in models for m in lm.metrics),
+        run.datasets,
+        run.model_inputs,
     )
-    experiment = reads.experiment.result()
-    tables = tuple(f.result() for f in reads.tables)
-    run = runs.run_evidence(
-        raw, experiment.name if experiment else None, metrics, reads.listing, tables, evaluations
-    )
+    datasets = evaluated_datasets(run.datasets, evaluations, run.system_tags.get("mlflow.datasets"))
+    run = run.model_copy(update={"evaluations": evaluations, "datasets": datasets})
     return EvidenceSnapshot(
-        target=_target(spec, run.run_id, version),
+        target=_target(spec, run.run_id, version, target_model),
         run=run,
         model_version=version,
         logged_models=tuple(models),
@@ -182,6 +212,8 @@ class _Reads:
     histories: dict[str, Future[tuple[MetricPoint, ...]]]
     tables: list[Future[TableArtifact]]
     listing: tuple[ArtifactInfo, ...]
+    parent_name: Future[str | None]
+    children: Future[tuple[ChildRun, ...]]
 
 
 def _start_reads(s: Session, raw: Any, version: ModelVersionEvidence | None) -> _Reads:
@@ -192,6 +224,8 @@ def _start_reads(s: Session, raw: Any, version: ModelVersionEvidence | None) -> 
         s.calls.call, "experiments/get", s.client.get_experiment, info.experiment_id
     )
     server = submit(server_version, s)
+    parent = submit(runs.parent_name, s, raw)
+    children = submit(runs.children, s, raw)
     logged = [
         submit(logged_models.logged_model, s, model_id)
         for model_id in logged_models.logged_model_ids(raw, version)
@@ -219,10 +253,33 @@ def _start_reads(s: Session, raw: Any, version: ModelVersionEvidence | None) -> 
         )
         for entry in entries
     ]
-    return _Reads(experiment, server, logged, artifact_models, histories, tables, listing)
+    return _Reads(
+        experiment, server, logged, artifact_models, histories, tables, listing, parent, children
+    )
 
 
-def _source_run(spec: TargetSpec, version: ModelVersionEvidence | None) -> str:
+def _name(experiment: Any) -> str | None:
+    return experiment.name if experiment else None
+
+
+def _target_model(s: Session, spec: TargetSpec) -> LoggedModelEvidence | None:
+    """``models:/m-<id>``: the MLflow 3 logged model the target names."""
+    if spec.kind != "logged_model":
+        return None
+    assert spec.path is not None
+    found = logged_models.logged_model(s, spec.path)
+    if isinstance(found, str):
+        raise NotFound(found)
+    return found
+
+
+def _source_run(
+    spec: TargetSpec, version: ModelVersionEvidence | None, model: LoggedModelEvidence | None
+) -> str:
+    if model is not None:
+        if not model.source_run_id:
+            raise NotFound(f"logged model {model.model_id} has no source run")
+        return model.source_run_id
     if version is None:
         assert spec.run_id is not None
         return spec.run_id
@@ -231,12 +288,23 @@ def _source_run(spec: TargetSpec, version: ModelVersionEvidence | None) -> str:
     return version.run_id
 
 
-def _target(spec: TargetSpec, run_id: str, version: ModelVersionEvidence | None) -> Target:
+def _target(
+    spec: TargetSpec,
+    run_id: str,
+    version: ModelVersionEvidence | None,
+    model: LoggedModelEvidence | None,
+) -> Target:
+    kind = "logged_model" if model else "run" if version is None else "model_version"
+    resolved = None
+    if spec.kind == "model_latest" and version is not None:
+        resolved = f"latest: the highest version of {version.name} is {version.version}"
     return Target(
         uri=spec.uri,
-        kind="run" if version is None else "model_version",
+        kind=kind,
         run_id=run_id,
         model_name=version.name if version else None,
         model_version=version.version if version else None,
         alias=spec.alias,
+        model_id=model.model_id if model else None,
+        resolved=resolved,
     )

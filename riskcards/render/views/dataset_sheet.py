@@ -223,7 +223,12 @@ def _sections(
         (
             "Uses",
             (
-                Row(label="Use in this model", value=ds.context),
+                Row(
+                    label="Use in this model",
+                    value=ds.context
+                    if ds.role in (None, ds.context)
+                    else f"{ds.context or 'no context'} (role: {ds.role})",
+                ),
                 Row(label="Other uses", value=answer("uses")),
                 Row(label="Uses to avoid", value=answer("uses_to_avoid", "uses_to_avoid")),
             ),

@@ -23,6 +23,7 @@ from riskcards.render.views.common import Chart, FrameworkStatus, Prose, Row, fr
 from riskcards.render.views.decision import GateDecision
 from riskcards.render.views.figures import analysis_charts, coverage_charts
 from riskcards.render.views.text import store_label
+from riskcards.render.views.model_identity import Identity, build_identity, model_type_of
 
 _SLICE = re.compile(r"^slice/(?P<attr>[^/]+)/(?P<value>[^/]+)/(?P<metric>.+)$")
 _DAY, _TIME = "%Y-%m-%d", "%Y-%m-%d %H:%M:%S UTC"
@@ -58,6 +59,7 @@ class DatasetRef(Frozen):
     name: str
     context: str | None = Field(description="role: training, evaluation, ...")
     digest: str = Field(description="MLflow's dataset digest (a hash of the first rows)")
+    role: str | None = Field(default=None, description="training, validation, evaluation, test")
     source_type: str
     sheet: str = Field(description="relative path of its dataset sheet in the bundle")
     source_uri: str | None = Field(default=None, description="the source URI, as text")
@@ -106,6 +108,7 @@ class ModelCard(Frozen):
         default=(), description="tables that could not be analysed, and why"
     )
     coverage_charts: tuple[Chart, ...] = Field(default=(), description="one per framework")
+    identity: Identity | None = Field(default=None, description="task, type, runs, datasets")
 
 
 def judged_metrics(assessment: Assessment) -> dict[str, Judged]:
@@ -175,6 +178,7 @@ def _dataset_ref(ds: DatasetInput, analysis: Analysis | None = None) -> DatasetR
     return DatasetRef(
         name=ds.name,
         context=ds.context,
+        role=ds.role,
         digest=ds.digest,
         source_type=ds.source_type,
         sheet=dataset_sheet_path(ds),
@@ -256,7 +260,12 @@ class _Texts:
         return Prose()
 
 
-def _details(ev: EvidenceSnapshot, text: _Texts) -> tuple[Row, ...]:
+def _task(assessment: Assessment) -> str | None:
+    task = assessment.task
+    return f"{task.label} (from the {task.source})" if task.task else None
+
+
+def _details(ev: EvidenceSnapshot, text: _Texts, assessment: Assessment) -> tuple[Row, ...]:
     run, mv = ev.run, ev.model_version
     if mv and mv.created:
         date: str | None = mv.created.strftime(_DAY)
@@ -270,8 +279,8 @@ def _details(ev: EvidenceSnapshot, text: _Texts) -> tuple[Row, ...]:
         Row(label="Version", value=mv.version if mv else None),
         Row(label="Aliases", value=", ".join(mv.aliases) if mv and mv.aliases else None),
         Row(label="Date", value=date),
-        Row(label="Model type", value=model_type.value),
-        Row(label="Task", value=text.tag("task")),
+        Row(label="Model type", value=model_type.value or model_type_of(ev)),
+        Row(label="Task", value=text.tag("task") or _task(assessment)),
         Row(label="Domain", value=text.tag("domain")),
         Row(label="Owner / contact", value=text("contact", "owner", "contact").value),
         Row(label="Licence", value=text("license", "license", "licence").value),
@@ -303,12 +312,13 @@ def _provenance(ev: EvidenceSnapshot, assessment: Assessment) -> tuple[Row, ...]
 def _datasets(
     run: RunEvidence, context: str | None, analysis: Analysis | None = None
 ) -> tuple[DatasetRef, ...]:
-    """The run's datasets logged as "training" or "evaluation"; None: those logged otherwise."""
-    known = ("training", "evaluation")
+    """The run's datasets by role: "training", "evaluation" (held out: validation,
+    evaluation, test); None: those of no role."""
+    held_out = ("validation", "evaluation", "test")
     return tuple(
         _dataset_ref(ds, analysis)
         for ds in run.datasets
-        if (ds.context if ds.context in known else None) == context
+        if ("evaluation" if ds.role in held_out else ds.role) == context
     )
 
 
@@ -348,7 +358,7 @@ def build_model_card(
     slice_attrs = tuple(sorted(metrics.slices))
     return ModelCard(
         decision=decision,
-        details=_details(ev, text),
+        details=_details(ev, text, assessment),
         overview=_overview(ev, text),
         intended_uses=text("primary_intended_uses", "intended_use"),
         intended_users=text("primary_intended_users", "intended_users"),
@@ -386,4 +396,5 @@ def build_model_card(
         recomputed=_recomputed(analysis),
         analysis_failures=_analysis_failures(analysis),
         coverage_charts=coverage_charts(assessment),
+        identity=build_identity(ev, assessment),
     )

@@ -433,3 +433,81 @@ def test_a_bad_shorthand_value_is_reported_once_at_its_key(tmp_path: Path, loade
     assert _problems(tmp_path, loaded, "    at_most: .nan\n") == [
         ":5:5 checks[0]: threshold must be a finite number"
     ]
+
+
+# --- evaluations by role, near misses, tasks ------------------------------------------------
+
+
+def _evaluations_snapshot() -> object:
+    from riskcards.models.evidence import MlflowEvaluation
+
+    metrics = tuple(
+        MetricValue(key=k, value=v)
+        for k, v in (("val_roc_auc", 0.91), ("test_roc_auc", 0.81), ("training_roc_auc", 0.99))
+    )
+    evaluations = tuple(
+        MlflowEvaluation(model_type="classifier", metric_prefix=p, metrics=(p + "roc_auc",), role=r)
+        for p, r in (("val_", "validation"), ("test_", "test"), ("training_", "training"))
+    )
+    return make_snapshot(metrics=metrics, evaluations=evaluations)
+
+
+def test_the_test_evaluation_is_preferred_and_named() -> None:
+    ev = _evaluations_snapshot()
+    result = evaluate_check(
+        _check(kind="metric_threshold", metric="roc_auc", at_least=0.75), ev, AS_OF
+    )  # type: ignore[arg-type]
+    assert result.status is CheckStatus.PASS
+    assert result.observed == "test_roc_auc = 0.81, from evaluate() 'test_' (test)"
+
+
+def test_the_mapping_may_name_the_role() -> None:
+    ev = _evaluations_snapshot()
+    check = _check(kind="metric_threshold", metric="roc_auc", at_least=0.85, roles=["validation"])
+    result = evaluate_check(check, ev, AS_OF)  # type: ignore[arg-type]
+    assert result.status is CheckStatus.PASS and result.observed.startswith("val_roc_auc")  # type: ignore[union-attr]
+    assert "from the validation evaluation" in describe_check(check)  # type: ignore[arg-type]
+    only_eval = _check(
+        kind="metric_threshold", metric="roc_auc", at_least=0.5, roles=["evaluation"]
+    )
+    assert evaluate_check(only_eval, ev, AS_OF).status is CheckStatus.NOT_EVIDENCED  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("logged", "metric", "hint"),
+    [
+        ("eval/roc_auc", "roc_auc", "did you mean `eval/roc_auc`?"),
+        ("val/accuracy", "accuracy", "did you mean `val/accuracy`?"),
+        ("roc_acu", "roc_auc", "did you mean `roc_acu`?"),
+        ("training_r2_score", "r2_score", "`training_r2_score` (training data, not held out)"),
+    ],
+)
+def test_a_near_miss_metric_name_is_suggested(logged: str, metric: str, hint: str) -> None:
+    ev = make_snapshot(metrics=(MetricValue(key=logged, value=0.9),))
+    result = evaluate_check(_check(kind="metric_threshold", metric=metric, at_least=0.5), ev, AS_OF)  # type: ignore[arg-type]
+    assert result.status is CheckStatus.NOT_EVIDENCED and hint in result.reason
+
+
+def test_a_check_of_another_task_is_not_applicable_and_never_blocks(loaded: Loaded) -> None:
+    ev = make_snapshot(
+        tags={"task": "regression"}, metrics=(MetricValue(key="r2_score", value=0.4),)
+    )
+    a = assess(ev, loaded.catalogues, loaded.mapping, as_of=AS_OF)
+    assert a.task.task == "regression" and a.task.source == "tag"
+    by_id = {r.check_id: r for r in a.checks}
+    roc = by_id["performance.roc_auc"]
+    assert roc.status is CheckStatus.NOT_APPLICABLE
+    assert roc.reason.startswith("not applicable (task: regression")
+    assert by_id["performance.r2"].status is CheckStatus.PASS
+    nist = next(f for f in a.frameworks if f.catalogue_id == "nist-ai-rmf")
+    controls = {c.control_id: c for c in nist.controls}
+    # MEASURE 2.7 rests only on the FGSM check, a binary-classification one: not assessed
+    assert controls["MEASURE 2.7"].status.value == "not_assessed"
+    assert not controls["MEASURE 2.7"].blocking
+    # MEASURE 2.3 rests on the checks that apply: R² passes, latency is not evidenced (low)
+    assert controls["MEASURE 2.3"].status.value in ("met", "partial")
+    for c in (c for fw in a.frameworks for c in fw.controls if c.blocking):
+        assert any(
+            r.status not in (CheckStatus.PASS, CheckStatus.NOT_APPLICABLE) and r.severity == "high"
+            for r in c.checks
+        ), c.control_id

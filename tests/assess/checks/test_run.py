@@ -80,3 +80,25 @@ def test_run_checks_do_not_count_a_run_older_than_max_age() -> None:
         "than the 10 days allowed: stale evidence does not count"
     )
     assert evaluate_check(check, make_snapshot(), AS_OF.replace(day=5)).status is CheckStatus.PASS  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("context", "role", "wanted", "status"),
+    [
+        ("train", "training", "training", CheckStatus.PASS),  # autolog's name
+        ("eval", "evaluation", "evaluation", CheckStatus.PASS),
+        ("test_", "test", "evaluation", CheckStatus.PASS),  # a test set is held out too
+        (None, "evaluation", "evaluation", CheckStatus.PASS),  # what evaluate recorded using
+        ("val_", "validation", "evaluation", CheckStatus.NOT_EVIDENCED),
+        ("eval", "evaluation", "training", CheckStatus.NOT_EVIDENCED),
+    ],
+)
+def test_dataset_logged_by_role(
+    context: str | None, role: str, wanted: str, status: CheckStatus
+) -> None:
+    base = make_snapshot().run.datasets[0]
+    ev = make_snapshot(datasets=(base.model_copy(update={"context": context, "role": role}),))
+    result = evaluate_check(_check(kind="dataset_logged", context=wanted), ev, AS_OF)  # type: ignore[arg-type]
+    assert result.status is status
+    if status is CheckStatus.PASS:
+        assert f"role {role}" in result.reason

@@ -104,3 +104,31 @@ def _evaluate(uri: str, artifacts: Path) -> tuple[str, str]:
                 )
                 runs.append(run.info.run_id)
     return runs[0], runs[1]
+
+
+def test_evaluations_take_their_dataset_model_and_role() -> None:
+    from riskcards.collect.mlflow.evaluate import evaluated_datasets
+    from riskcards.models.evidence import DatasetInput
+
+    def ds(name: str, context: str | None) -> DatasetInput:
+        return DatasetInput(
+            name=name, digest=name[:4], source_type="code", source="{}", context=context
+        )
+
+    datasets = [ds("val-set", "val_"), ds("test-set", "test_"), ds("plain", None)]
+    keys = [p + n for p in ("val_", "test_", "") for n in REGRESSOR]
+    found = recognise_evaluations(keys, [], (), datasets, ["m-1"])
+    assert [(e.metric_prefix, e.role, e.dataset_name, e.model) for e in found] == [
+        ("", "evaluation", "plain", "m-1"),
+        ("test_", "test", "test-set", "m-1"),
+        ("val_", "validation", "val-set", "m-1"),
+    ]
+    recorded = '[{"name": "other", "hash": "x", "model": "m-1"}]'
+    placed = evaluated_datasets([*datasets, ds("other", None)], found, recorded)
+    assert [(d.name, d.role) for d in placed] == [
+        ("val-set", "validation"),
+        ("test-set", "test"),
+        ("plain", "evaluation"),
+        ("other", "evaluation"),
+    ]
+    assert evaluated_datasets([ds("x", None)], (), "not json")[0].role is None

@@ -64,6 +64,8 @@ def test_the_registry(snapshot: EvidenceSnapshot, rich_local: RichStore) -> None
         "model_name": MODEL_NAME,
         "model_version": rich_local.version,
         "alias": ALIAS,
+        "model_id": None,
+        "resolved": None,
     }
 
 
@@ -188,6 +190,7 @@ def test_provenance(snapshot: EvidenceSnapshot, rich_local: RichStore) -> None:
         "registered-models/get": 1,
         "model-versions/get": 1,
         "runs/get": 1,
+        "runs/search": 1,  # the runs nested under it
         "experiments/get": 1,
         "logged-models/get": 1,
         "artifacts/list": 6,  # run: root, eval, a, a/b, a/b/c; model: root
@@ -296,3 +299,9 @@ def test_collection_writes_nothing_and_restores_mlflow_settings(rich_local: Rich
     assert set(Path(tempfile.gettempdir()).glob("riskcards-*")) == temp_before
     assert dict(os.environ) == environment
     assert logging.getLogger("mlflow").level == level
+
+
+@pytest.mark.parametrize("uri", ["mlflow.db", "file:///tmp/nowhere/mlflow.sqlite"])
+def test_a_database_file_path_suggests_sqlite(uri: str, tmp_path: Path) -> None:
+    with pytest.raises(UsageError, match=r"sqlite:///PATH, here --tracking-uri sqlite:////"):
+        collect("runs:/0123abcd", uri)
