@@ -22,8 +22,8 @@ from riskcards.render.paths import dataset_sheet_path
 from riskcards.render.views.common import Chart, FrameworkStatus, Prose, Row, framework_status
 from riskcards.render.views.decision import GateDecision
 from riskcards.render.views.figures import analysis_charts, coverage_charts
-from riskcards.render.views.text import store_label
 from riskcards.render.views.model_identity import Identity, build_identity, model_type_of
+from riskcards.render.views.text import store_label
 
 _SLICE = re.compile(r"^slice/(?P<attr>[^/]+)/(?P<value>[^/]+)/(?P<metric>.+)$")
 _DAY, _TIME = "%Y-%m-%d", "%Y-%m-%d %H:%M:%S UTC"
