@@ -59,7 +59,8 @@ def with_options(options: list[Any]) -> Callable[[F], F]:
 config_option = click.option(
     "--config",
     type=click.Path(dir_okay=False, path_type=Path),
-    help="Project file (default: ./riskcards.yaml when present).",
+    help="Project file (default: ./riskcards.yaml when present; its templates: key is "
+    "only used when the file is named here).",
 )
 
 frameworks_dir_option = click.option(
@@ -215,5 +216,7 @@ def report(assessment: Any) -> None:
 def report_bundle(result: Any) -> None:
     """The status lines, then where the bundle is and the file to open first."""
     report(result.assessment)
+    for t in (i for i in result.manifest.inputs if i.role == "template"):
+        click.echo(f"custom templates: {t.name} (sha256 {t.sha256})", err=True)
     click.echo(f"bundle: {result.out}")
     click.echo(f"open:   {result.main}")
