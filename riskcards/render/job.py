@@ -28,7 +28,7 @@ from riskcards.models.catalogue import Catalogue
 from riskcards.models.evidence import EvidenceSnapshot
 from riskcards.models.project import Sidecars
 from riskcards.render.html import render_template
-from riskcards.render.paths import MODEL_CARD, dataset_sheet_path, gap_report_path
+from riskcards.render.paths import MODEL_CARD, dataset_sheet_paths, gap_report_path
 from riskcards.render.views import (
     DocumentMeta,
     GapReport,
@@ -105,7 +105,8 @@ class RenderJob:
     def _dataset_sheets(self) -> list[BundleFile]:
         sheets = self.sidecars.dataset_sheets
         found = []
-        for ds in self.evidence.run.datasets:
+        datasets = self.evidence.run.datasets
+        for ds, path in zip(datasets, dataset_sheet_paths(datasets), strict=True):
             sheet = build_dataset_sheet(
                 ds,
                 sheets.get(ds.name),
@@ -114,7 +115,7 @@ class RenderJob:
             )
             found.append(
                 BundleFile(
-                    path=dataset_sheet_path(ds),
+                    path=path,
                     kind=DATASET_SHEET_KIND,
                     format=HTML_FORMAT,
                     dataset=ds.name,

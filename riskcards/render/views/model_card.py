@@ -17,7 +17,7 @@ from riskcards.models.assessment import Assessment, Measure
 from riskcards.models.base import Frozen, fmt_number
 from riskcards.models.evidence import DatasetInput, EvidenceSnapshot, MetricValue, RunEvidence
 from riskcards.models.project import ModelCardSidecar
-from riskcards.render.paths import dataset_sheet_path
+from riskcards.render.paths import dataset_sheet_paths
 from riskcards.render.views.common import Chart, FrameworkStatus, Prose, Row, framework_status
 from riskcards.render.views.figures import analysis_charts, coverage_charts
 
@@ -82,19 +82,24 @@ class ModelCard(Frozen):
         default=(), description="tables that could not be analysed, and why"
     )
     coverage_charts: tuple[Chart, ...] = Field(default=(), description="one per framework")
+    rejected_tables: tuple[Row, ...] = Field(
+        default=(),
+        description="logged tables riskcards did not read (over the size cap, unreadable, "
+        "nested too deep), each with the reason",
+    )
 
 
 def _metric_row(m: MetricValue) -> MetricRow:
     return MetricRow(key=m.key, value=fmt_number(m.value), step=m.step, valid=m.is_finite)
 
 
-def _dataset_ref(ds: DatasetInput) -> DatasetRef:
+def _dataset_ref(ds: DatasetInput, sheet: str) -> DatasetRef:
     return DatasetRef(
         name=ds.name,
         context=ds.context,
         digest=ds.digest,
         source_type=ds.source_type,
-        sheet=dataset_sheet_path(ds),
+        sheet=sheet,
     )
 
 
@@ -215,8 +220,8 @@ def _datasets(run: RunEvidence, context: str | None) -> tuple[DatasetRef, ...]:
     """The run's datasets logged as "training" or "evaluation"; None: those logged otherwise."""
     known = ("training", "evaluation")
     return tuple(
-        _dataset_ref(ds)
-        for ds in run.datasets
+        _dataset_ref(ds, sheet)
+        for ds, sheet in zip(run.datasets, dataset_sheet_paths(run.datasets), strict=True)
         if (ds.context if ds.context in known else None) == context
     )
 
@@ -293,4 +298,9 @@ def build_model_card(
         recomputed=_recomputed(analysis),
         analysis_failures=_analysis_failures(analysis),
         coverage_charts=coverage_charts(assessment),
+        rejected_tables=tuple(
+            Row(label=t.path, value=t.detail or t.status)
+            for t in run.tables
+            if t.status != "loaded"
+        ),
     )
