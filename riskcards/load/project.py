@@ -209,6 +209,12 @@ def _override_issues(
                     f"check {o.check!r} is a {check.kind} check: it has no threshold",
                 )
             )
+        elif (
+            o.threshold is not None
+            and isinstance(check, MetricThreshold)
+            and (problem := check.range_problem(o.threshold))
+        ):
+            issues.append(doc.issue(("overrides", i, "threshold"), problem))
     return issues
 
 
