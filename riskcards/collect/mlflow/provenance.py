@@ -60,6 +60,8 @@ def provenance(
         queries=dict(sorted(s.calls.queries.items())),
         retries=s.calls.retries,
         counts=counts,
+        auth=s.options.auth,
+        tls_verified=s.options.tls_verified,
     )
 
 

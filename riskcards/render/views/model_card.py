@@ -15,7 +15,13 @@ from pydantic import Field
 from riskcards.models.analysis import Analysis
 from riskcards.models.assessment import Assessment, Measure
 from riskcards.models.base import Frozen, fmt_number
-from riskcards.models.evidence import DatasetInput, EvidenceSnapshot, MetricValue, RunEvidence
+from riskcards.models.evidence import (
+    DatasetInput,
+    EvidenceSnapshot,
+    MetricValue,
+    Provenance,
+    RunEvidence,
+)
 from riskcards.models.project import ModelCardSidecar
 from riskcards.render.paths import dataset_sheet_paths
 from riskcards.render.views.common import Chart, FrameworkStatus, Prose, Row, framework_status
@@ -213,7 +219,21 @@ def _provenance(ev: EvidenceSnapshot, assessment: Assessment) -> tuple[Row, ...]
         Row(label="Assessed as of", value=assessment.as_of.strftime(_TIME)),
         Row(label="MLflow version", value=ev.provenance.mlflow_version),
         Row(label="Evidence mapping", value=assessment.mapping_id),
+        *_connection(ev.provenance),
     )
+
+
+def _connection(p: Provenance) -> tuple[Row, ...]:
+    """How a tracking server was reached (nothing for a local store): the auth mode, and a
+    mark when the evidence was collected without TLS certificate verification."""
+    if p.auth is None and p.tls_verified is None:
+        return ()
+    tls = (
+        "verified"
+        if p.tls_verified
+        else "NOT VERIFIED: the evidence was collected without TLS certificate verification"
+    )
+    return (Row(label="Server authentication", value=p.auth), Row(label="TLS", value=tls))
 
 
 def _datasets(run: RunEvidence, context: str | None) -> tuple[DatasetRef, ...]:
