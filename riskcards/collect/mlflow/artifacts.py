@@ -211,9 +211,7 @@ def _parquet_as_json(data: bytes) -> str:
 
 def parse_mlmodel(text: str) -> tuple[tuple[str, ...], ModelSignature | None]:
     """(flavors, signature) from the text of an MLmodel file (YAML); nothing from one that
-    cannot be read or is nested deeper than any real MLmodel."""
-    if nesting_problem(text):
-        return (), None
+    cannot be read or is nested deeper than the parser can follow."""
     try:
         spec = yaml.safe_load(text)
     except (yaml.YAMLError, RecursionError):
