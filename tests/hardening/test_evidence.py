@@ -99,6 +99,7 @@ def test_hostile_content_logged_to_mlflow_degrades(tmp_path: Path) -> None:
     tables = {t["path"]: t for t in evidence["run"]["tables"]}
     assert tables["eval/deep_table.json"]["status"] == "unreadable"
     assert tables["eval/deep_table.json"]["detail"] == "nesting deeper than 100"
+    assert any(w.startswith("MLmodel of runs:/") for w in evidence["warnings"])
     card = (out / "model-card.html").read_text()
     assert "eval/deep_table.json" in card and "nesting deeper than 100" in card
     assert len(list((out / "datasets").iterdir())) == 4

@@ -174,7 +174,7 @@ def _collect(s: Session, spec: TargetSpec, collected_at: datetime) -> EvidenceSn
         logged_models=tuple(models),
         warnings=(
             *(w for w in found if isinstance(w, str)),
-            *collection_warnings(run, version),
+            *collection_warnings(run, version, models),
         ),
         provenance=provenance(s, collected_at, reads.server_version.result(), run, models),
     )
