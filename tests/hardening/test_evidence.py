@@ -103,3 +103,23 @@ def test_hostile_content_logged_to_mlflow_degrades(tmp_path: Path) -> None:
     card = (out / "model-card.html").read_text()
     assert "eval/deep_table.json" in card and "nesting deeper than 100" in card
     assert len(list((out / "datasets").iterdir())) == 4
+
+
+def test_an_overlong_catalogue_id_gives_a_capped_file_name(tmp_path: Path) -> None:
+    long_id = "acme-" + "x" * 295
+    orgs = tmp_path / "org"
+    orgs.mkdir()
+    (orgs / "long.yaml").write_text(
+        f"schema_version: 1\nid: {long_id}\nversion: '1'\ntitle: Long\nshort_title: Long\n"
+        "publisher: ACME\ndocument: d\nsource_url: https://example.org\nlicence: proprietary\n"
+        "groups:\n  - {id: g, level: kind, title: G}\n"
+        "controls:\n  - {id: C1, group: g, title: One}\n"
+    )
+    out = tmp_path / "out"
+    r = cli("release", f"evidence:{evidence_file(tmp_path)}", "--out", out, "--no-pdf",
+            "--frameworks-dir", orgs, "--framework", long_id)  # fmt: skip
+    assert r.returncode in (0, 1), r.stderr
+    assert "Traceback" not in r.stderr
+    assert verify_bundle(out) == []
+    reports = [p.name for p in out.iterdir() if p.name.startswith("gap-report-acme-")]
+    assert reports and all(len(name) < 120 for name in reports)
