@@ -257,6 +257,8 @@ def _every_snapshot_field(snapshot: EvidenceSnapshot) -> dict[str, object]:
             "queries": {"runs/get": 1, "metrics/get-history": 7},
             "retries": 2,
             "counts": {"metrics": len(snapshot.run.metrics)},
+            "auth": "token",
+            "tls_verified": True,
         }
     )
     target = snapshot.target.model_copy(

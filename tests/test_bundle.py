@@ -65,17 +65,20 @@ def test_writes_files_and_manifest_that_verifies(tmp_path: Path) -> None:
 def test_replaces_a_previous_bundle_and_leaves_no_temporary_folders(tmp_path: Path) -> None:
     out = tmp_path / "bundle"
     write_bundle(out, FILES, _manifest())  # type: ignore[arg-type]
-    (out / "stale.html").write_text("from an older release")
     write_bundle(out, FILES[:1], _manifest(FILES[:1]))  # type: ignore[arg-type]
     assert sorted(p.name for p in out.iterdir()) == ["manifest.json", "model-card.html"]
     assert sorted(p.name for p in tmp_path.iterdir()) == ["bundle"]
+    (out / "stale.html").write_text("someone else's file")  # no longer riskcards' own bundle
+    with pytest.raises(OutputError, match=r"stale\.html is not listed in its manifest"):
+        write_bundle(out, FILES, _manifest())  # type: ignore[arg-type]
+    assert (out / "stale.html").read_text() == "someone else's file"
 
 
 def test_refuses_a_foreign_folder_and_touches_nothing(tmp_path: Path) -> None:
     out = tmp_path / "mine"
     out.mkdir()
     (out / "notes.txt").write_text("keep me")
-    with pytest.raises(OutputError, match="holds no riskcards bundle"):
+    with pytest.raises(OutputError, match="is not a riskcards bundle"):
         write_bundle(out, FILES, _manifest())  # type: ignore[arg-type]
     assert [p.name for p in out.iterdir()] == ["notes.txt"]
     assert sorted(p.name for p in tmp_path.iterdir()) == ["mine"]

@@ -22,7 +22,7 @@ import difflib
 import hashlib
 import io
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Any, Literal
@@ -32,6 +32,7 @@ import numpy.typing as npt
 
 from riskcards.analyse.inputs import AnalyticsInputError
 from riskcards.models.analysis import Source
+from riskcards.models.limits import MAX_CELL_CHARS, nesting_problem
 
 Format = Literal["json", "csv", "parquet"]
 AnyArray = npt.NDArray[Any]
@@ -99,8 +100,11 @@ def _format_of(name: str) -> Format:
 
 def _parse_json(data: bytes, name: str) -> dict[str, AnyArray]:
     try:
-        document = json.loads(data)
-    except (UnicodeDecodeError, json.JSONDecodeError) as error:
+        text = data.decode("utf-8")
+        if nested := nesting_problem(text):
+            raise AnalyticsInputError(name, None, f"table rejected: {nested}")
+        document = json.loads(text)
+    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as error:
         raise AnalyticsInputError(name, None, f"not valid JSON: {error}") from None
     if not isinstance(document, dict) or not isinstance(document.get("columns"), list):
         raise AnalyticsInputError(name, None, 'expected {"columns": [...], "data": [[...], ...]}')
@@ -110,11 +114,22 @@ def _parse_json(data: bytes, name: str) -> dict[str, AnyArray]:
         raise AnalyticsInputError(name, None, '"data" must be a list of rows')
     _check_header(header, name)
     _check_widths(map(len, rows), len(header), name)
+    _check_cells(rows, name)
     values = list(zip(*rows, strict=True)) if rows else [() for _ in header]
     return {
         str(c): _typed_json(np.fromiter(v, dtype=object, count=len(rows)))
         for c, v in zip(header, values, strict=True)
     }
+
+
+def _check_cells(rows: Iterable[Sequence[Any]], name: str) -> None:
+    """A cell over the cap rejects the table."""
+    for row in rows:
+        for cell in row:
+            if isinstance(cell, str) and len(cell) > MAX_CELL_CHARS:
+                raise AnalyticsInputError(
+                    name, None, f"table rejected: a cell longer than {MAX_CELL_CHARS:,} characters"
+                )
 
 
 def _check_header(header: list[Any], name: str) -> None:
@@ -166,6 +181,7 @@ def _parse_csv(data: bytes, name: str) -> dict[str, AnyArray]:
     header, body = rows[0], rows[1:]
     _check_header(header, name)
     _check_widths(map(len, body), len(header), name)
+    _check_cells(body, name)
     values = list(zip(*body, strict=True)) if body else [() for _ in header]
     return {c: _typed_csv(np.array(v, dtype=str)) for c, v in zip(header, values, strict=True)}
 

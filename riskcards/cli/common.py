@@ -6,6 +6,7 @@ stderr and its documented exit code; only a bug shows a traceback.
 
 from __future__ import annotations
 
+import signal
 import sys
 from collections.abc import Callable
 from datetime import datetime
@@ -19,19 +20,33 @@ from riskcards.redact import scrub
 F = TypeVar("F", bound=Callable[..., Any])
 
 
+class Terminated(BaseException):
+    """SIGTERM, raised like KeyboardInterrupt so that every ``finally`` runs: temporary
+    folders are removed and PDF workers stopped."""
+
+
+def _terminate(_signum: int, _frame: Any) -> None:
+    raise Terminated
+
+
 def run(action: Callable[[], Any]) -> Any:
-    """Run a library call; a user error becomes one message on stderr and its exit code."""
+    """Run a library call; a user error becomes one message on stderr and its exit code.
+
+    SIGINT and SIGTERM end the command cleanly: no temporary folder, no worker process is
+    left, and ``--out`` holds its previous bundle or the complete new one (exit 130/143)."""
     from riskcards.errors import UserError
 
+    signal.signal(signal.SIGTERM, _terminate)
     try:
         return action()
     except UserError as exc:
         # messages never carry credentials; scrub anyway in case a dependency echoed a URL
         click.echo(f"riskcards: error: {scrub(str(exc))}", err=True)
         sys.exit(exc.exit_code)
-    except KeyboardInterrupt:
-        click.echo("riskcards: interrupted; nothing was written", err=True)
-        sys.exit(130)
+    except (KeyboardInterrupt, Terminated) as exc:
+        name, code = ("SIGTERM", 143) if isinstance(exc, Terminated) else ("SIGINT", 130)
+        click.echo(f"riskcards: interrupted ({name}); no partial output was left", err=True)
+        sys.exit(code)
 
 
 def _parse_as_of(_ctx: Any, _param: Any, value: str | None) -> datetime | None:
@@ -59,7 +74,8 @@ def with_options(options: list[Any]) -> Callable[[F], F]:
 config_option = click.option(
     "--config",
     type=click.Path(dir_okay=False, path_type=Path),
-    help="Project file (default: ./riskcards.yaml when present).",
+    help="Project file (default: ./riskcards.yaml when present; its templates: key is "
+    "only used when the file is named here).",
 )
 
 frameworks_dir_option = click.option(
@@ -231,5 +247,7 @@ def report(assessment: Any) -> None:
 def report_bundle(result: Any) -> None:
     """The status lines, then where the bundle is and the file to open first."""
     report(result.assessment)
+    for t in (i for i in result.manifest.inputs if i.role == "template"):
+        click.echo(f"custom templates: {t.name} (sha256 {t.sha256})", err=True)
     click.echo(f"bundle: {result.out}")
     click.echo(f"open:   {result.main}")

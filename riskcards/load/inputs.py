@@ -24,6 +24,7 @@ from riskcards.load.project import (
     read_project,
 )
 from riskcards.load.safe_yaml import did_you_mean
+from riskcards.load.templates import project_templates, template_files
 from riskcards.models.bundle import InputFile
 from riskcards.models.catalogue import Catalogue, Crosswalk
 from riskcards.models.mapping import EvidenceMapping
@@ -56,7 +57,7 @@ class Inputs:
 
 def load_project(config: Path | None) -> Project:
     """The project file: ``config`` if given (it must exist), else ``./riskcards.yaml``."""
-    return read_project(find_project(config))
+    return read_project(find_project(config), explicit=config is not None)
 
 
 def load_inputs(
@@ -82,6 +83,7 @@ def load_inputs(
     _check_frameworks(frameworks, loaded.catalogues)
     decisions, project_files = project_decisions(project, loaded.catalogues, loaded.mapping)
     sidecars, sidecar_files = project_sidecars(project)
+    templates = templates or project_templates(project)
     return Inputs(
         project=project,
         catalogues=MappingProxyType(dict(loaded.catalogues)),
@@ -90,8 +92,8 @@ def load_inputs(
         decisions=decisions,
         sidecars=sidecars,
         frameworks=frameworks or None,
-        templates=templates or project.resolve(cfg.templates),
-        files=(*loaded.inputs, *project_files, *sidecar_files),
+        templates=templates,
+        files=(*loaded.inputs, *project_files, *sidecar_files, *template_files(project, templates)),
     )
 
 

@@ -44,6 +44,9 @@ class Project:
     config: ProjectConfig
     path: Path | None
     doc: YamlDocument | None
+    # named with --config (or by the API), not found implicitly as ./riskcards.yaml: only an
+    # explicit project file may name templates, which are code
+    explicit: bool = True
 
     def resolve(self, relative: str | None) -> Path | None:
         """A path from the project file, relative to the file's folder."""
@@ -80,12 +83,13 @@ def find_project(explicit: Path | None, cwd: Path | None = None) -> Path | None:
     return default if default.is_file() else None
 
 
-def read_project(path: Path | None) -> Project:
+def read_project(path: Path | None, *, explicit: bool = True) -> Project:
     """The project's structure, validated (references are checked later)."""
     if path is None:
         return EMPTY
     doc = load_yaml(path)
-    return Project(config=validate(doc, ProjectConfig, what="project file"), path=path, doc=doc)
+    config = validate(doc, ProjectConfig, what="project file")
+    return Project(config=config, path=path, doc=doc, explicit=explicit)
 
 
 def _control_issue(
@@ -207,6 +211,12 @@ def _override_issues(
                     f"check {o.check!r} is a {check.kind} check: it has no threshold",
                 )
             )
+        elif (
+            o.threshold is not None
+            and isinstance(check, MetricThreshold)
+            and (problem := check.range_problem(o.threshold))
+        ):
+            issues.append(doc.issue(("overrides", i, "threshold"), problem))
     return issues
 
 

@@ -361,6 +361,14 @@ class Provenance(Frozen):
     )
     retries: int = Field(default=0, description="calls repeated after a transient failure")
     counts: dict[str, int] = Field(default_factory=dict, description="what was collected")
+    auth: Literal["none", "basic", "token"] | None = Field(
+        default=None, description="how riskcards authenticated to the server; None: a local store"
+    )
+    tls_verified: bool | None = Field(
+        default=None,
+        description="whether the server's TLS certificate was verified (False over plain HTTP "
+        "or with MLFLOW_TRACKING_INSECURE_TLS); None: a local store",
+    )
 
 
 class EvidenceSnapshot(Frozen):

@@ -108,6 +108,11 @@ class MetricThreshold(Check):
         description="the evaluations (by dataset role) the metric may come from, best first; "
         "empty: test, then evaluation, then validation",
     )
+    value_range: tuple[float, float] | None = Field(
+        default=None,
+        description="[low, high]: the values the metric can take (e.g. [0, 1]); a threshold "
+        "outside it, here or in a project's override, is refused",
+    )
 
     @model_validator(mode="before")
     @classmethod
@@ -150,7 +155,18 @@ class MetricThreshold(Check):
     def _finite_threshold(self) -> MetricThreshold:
         if self.threshold != self.threshold or self.threshold in (float("inf"), float("-inf")):
             raise ValueError("threshold must be a finite number")
+        if problem := self.range_problem(self.threshold):
+            raise ValueError(problem)
         return self
+
+    def range_problem(self, threshold: float) -> str | None:
+        """Why ``threshold`` cannot be right for this metric, or None."""
+        if self.value_range is None:
+            return None
+        low, high = self.value_range
+        if not low <= threshold <= high:
+            return f"threshold {threshold:g} is outside {self.metric}'s range [{low:g}, {high:g}]"
+        return None
 
 
 class DatasetLogged(Check):

@@ -6,9 +6,10 @@ Paths in the project file are relative to the file itself.
 from __future__ import annotations
 
 import datetime as dt
+import math
 from typing import Literal
 
-from pydantic import Field, model_validator
+from pydantic import Field, field_validator, model_validator
 
 from riskcards.models.base import Frozen, Identifier, Text
 from riskcards.models.evidence_task import Role, Task
@@ -30,6 +31,13 @@ class ThresholdOverride(Frozen):
         if self.threshold is None and self.op is None and self.severity is None:
             raise ValueError("an override must set threshold, op or severity")
         return self
+
+    @field_validator("threshold")
+    @classmethod
+    def _finite(cls, value: float | None) -> float | None:
+        if value is not None and not math.isfinite(value):
+            raise ValueError("threshold must be a finite number (.inf or .nan disables a check)")
+        return value
 
 
 class NotApplicable(Frozen):

@@ -5,25 +5,40 @@
   replace a single block.
 - Autoescape for every HTML template, ``StrictUndefined`` everywhere; data from MLflow is only
   ever passed as context values, never compiled as a template.
+- Templates are code: every page renders in Jinja2's ``ImmutableSandboxedEnvironment`` (no
+  attribute escapes, no mutation, ``range`` capped), and a user folder's loader refuses any
+  file whose real path (symlinks resolved) is outside the folder. A sandbox violation, a
+  missing or escaping include, a syntax or undefined-variable error in a user template is a
+  :class:`~riskcards.errors.ConfigError` (exit 2) naming the template file and line.
 """
 
 from __future__ import annotations
 
+import os
 import re
+import traceback
+from collections.abc import Callable
 from functools import cache
 from pathlib import Path
 from typing import Any
 
 from jinja2 import (
+    BaseLoader,
     ChoiceLoader,
     Environment,
     FileSystemLoader,
     PrefixLoader,
     StrictUndefined,
+    TemplateError,
+    TemplateNotFound,
+    TemplateSyntaxError,
     pass_eval_context,
 )
+from jinja2.exceptions import SecurityError
+from jinja2.sandbox import ImmutableSandboxedEnvironment
 from markupsafe import Markup, escape
 
+from riskcards.errors import ConfigError, Issue
 from riskcards.models.base import fmt_number
 from riskcards.render.paths import check_anchor
 from riskcards.render.views.text import short_id, short_ids, short_locator
@@ -82,12 +97,51 @@ def _paragraphs(value: str) -> Markup:
     return Markup("").join(Markup("<p>") + escape(p) + Markup("</p>") for p in parts)
 
 
+_TEMPLATE_FILES = (".j2", ".html", ".htm", ".md", ".txt", ".xml")
+_MAX_SIZE = 1_000_000  # the longest string or sequence a template may build with * or **
+
+
+class _Sandbox(ImmutableSandboxedEnvironment):
+    """The sandbox, plus bounds on ``*`` and ``**`` (``'x' * 10**9`` would exhaust memory,
+    ``10 ** 10 ** 10`` the CPU)."""
+
+    intercepted_binops = frozenset({"*", "**"})
+
+    def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
+        if operator == "**" and isinstance(right, int | float) and abs(right) > 100:
+            raise SecurityError("exponent too large for a template")
+        if operator == "*":
+            seq, n = (left, right) if isinstance(right, int) else (right, left)
+            sized = isinstance(seq, str | list | tuple) and isinstance(n, int)
+            if sized and len(seq) * n > _MAX_SIZE:
+                raise SecurityError("sequence too long for a template")
+        return super().call_binop(context, operator, left, right)
+
+
+class ConfinedLoader(FileSystemLoader):
+    """A user's template folder: a file is loaded only if its real path is inside the folder
+    (a symlink to ``/etc/passwd`` or a ``..`` path is "not found")."""
+
+    def __init__(self, folder: str) -> None:
+        super().__init__(folder)
+        self.root = os.path.realpath(folder)
+
+    def get_source(
+        self, environment: Environment, template: str
+    ) -> tuple[str, str, Callable[[], bool]]:
+        source, filename, uptodate = super().get_source(environment, template)
+        real = os.path.realpath(filename)
+        if os.path.commonpath([self.root, real]) != self.root:
+            raise TemplateNotFound(template, f"{template} resolves outside the template folder")
+        return source, filename, uptodate
+
+
 @cache
 def _environment(user_dir: str | None) -> Environment:
     builtin = FileSystemLoader(str(templates_dir()))
-    loaders: list[Any] = [FileSystemLoader(user_dir)] if user_dir else []
+    loaders: list[BaseLoader] = [ConfinedLoader(user_dir)] if user_dir else []
     loaders += [builtin, PrefixLoader({"default": builtin}, delimiter=":")]
-    env = Environment(
+    env = _Sandbox(
         loader=ChoiceLoader(loaders),
         autoescape=_autoescape,
         undefined=StrictUndefined,
@@ -113,5 +167,43 @@ def environment(user_templates: Path | None = None) -> Environment:
 
 
 def render_template(name: str, user_templates: Path | None = None, **context: Any) -> str:
-    """Render one template with a context of typed views (see riskcards.render.views)."""
-    return environment(user_templates).get_template(name).render(**context)
+    """Render one template with a context of typed views (see riskcards.render.views).
+
+    With a user folder, any template error becomes a ConfigError at the template's file and
+    line; without one, an error in a built-in template is a bug and propagates."""
+    env = environment(user_templates)
+    if user_templates is None:
+        return env.get_template(name).render(**context)
+    try:
+        return env.get_template(name).render(**context)
+    except Exception as exc:
+        error = _template_error(exc, name, user_templates)
+        if error is None:
+            raise
+        raise error from None
+
+
+def _template_error(exc: Exception, name: str, folder: Path) -> ConfigError | None:
+    """Where in the templates ``exc`` happened (the innermost template frame, or the file and
+    line a syntax error names); None when it is not a template's fault."""
+    file, line = name, None
+    frames = [
+        f for f in traceback.extract_tb(exc.__traceback__) if f.filename.endswith(_TEMPLATE_FILES)
+    ]
+    if isinstance(exc, TemplateSyntaxError):
+        file, line = exc.filename or exc.name or name, exc.lineno
+    elif frames:
+        file, line = frames[-1].filename, frames[-1].lineno
+    elif not isinstance(exc, TemplateError):
+        return None
+    message = (exc.message if isinstance(exc, TemplateError) else None) or str(exc)
+    issue = Issue(file=_shown(file, folder), line=line, col=None, path="", message=message)
+    return ConfigError(f"template {name} cannot be rendered ({type(exc).__name__})", [issue])
+
+
+def _shown(file: str, folder: Path) -> str:
+    """A template file as the user knows it: relative to the folder when inside it."""
+    try:
+        return Path(file).resolve().relative_to(folder.resolve()).as_posix()
+    except ValueError:
+        return file

@@ -31,7 +31,7 @@ from riskcards.render.html import render_template
 from riskcards.render.paths import (
     MODEL_CARD,
     SOA_KIND,
-    dataset_sheet_path,
+    dataset_sheet_paths,
     gap_report_path,
     soa_path,
     with_suffix,
@@ -168,7 +168,8 @@ class RenderJob:
     def _dataset_sheets(self) -> list[BundleFile]:
         sheets = self.sidecars.dataset_sheets
         found = []
-        for ds in self.evidence.run.datasets:
+        datasets = self.evidence.run.datasets
+        for ds, path in zip(datasets, dataset_sheet_paths(datasets), strict=True):
             sheet = build_dataset_sheet(
                 ds,
                 sheets.get(ds.name),
@@ -177,7 +178,7 @@ class RenderJob:
             )
             found.append(
                 BundleFile(
-                    path=dataset_sheet_path(ds),
+                    path=path,
                     kind=DATASET_SHEET_KIND,
                     format=HTML_FORMAT,
                     dataset=ds.name,

@@ -3,6 +3,7 @@ the main document (the one to open first)."""
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Sequence
 from typing import Final
@@ -20,18 +21,49 @@ JUNIT: Final = "junit.xml"
 SOA_KIND: Final = "statement-of-applicability"
 
 
+_UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
+MAX_NAME: Final = 80  # characters of a name in a bundle path (file systems allow 255 bytes)
+
+
+def safe_name(text: str, limit: int = MAX_NAME) -> str:
+    """``text`` as one file-name part: unchanged when it is already safe and short, else
+    sanitised, capped and suffixed with a hash of the original, so two different names
+    never give the same part."""
+    clean = _UNSAFE.sub("-", text).strip("-.")
+    if clean == text and 0 < len(text) <= limit:
+        return text
+    tag = hashlib.sha256(text.encode()).hexdigest()[:8]
+    return f"{clean[: limit - 9].rstrip('-.')}-{tag}".lstrip("-")
+
+
 def dataset_slug(ds: DatasetInput) -> str:
-    """A file-name-safe, unique-enough name for a dataset sheet."""
-    base = re.sub(r"[^A-Za-z0-9._-]+", "-", f"{ds.context or 'input'}-{ds.name}").strip("-.")
-    return f"{base[:60] or 'dataset'}-{ds.digest[:8]}"
+    """A file-name-safe name for a dataset sheet: context, name and digest (hostile ones
+    sanitised and hashed)."""
+    name = f"{ds.context or 'input'}-{ds.name}"
+    base = _UNSAFE.sub("-", name).strip("-.") or "dataset"
+    if len(base) > 60:  # a different name may sanitise alike: dataset_sheet_paths numbers it
+        base = safe_name(name, 60)
+    digest = ds.digest[:8] if re.fullmatch(r"[A-Za-z0-9]+", ds.digest[:8]) else ""
+    return f"{base}-{digest or safe_name(ds.digest, 8 + 9)}"
+
+
+def dataset_sheet_paths(datasets: Sequence[DatasetInput]) -> tuple[str, ...]:
+    """The sheet of each dataset, in order, all different (a repeat gets ``-2``, ``-3``)."""
+    paths: list[str] = []
+    for ds in datasets:
+        slug, n = dataset_slug(ds), 1
+        while (path := f"datasets/{slug}{f'-{n}' if n > 1 else ''}.html") in paths:
+            n += 1
+        paths.append(path)
+    return tuple(paths)
 
 
 def dataset_sheet_path(ds: DatasetInput) -> str:
-    return f"datasets/{dataset_slug(ds)}.html"
+    return dataset_sheet_paths((ds,))[0]
 
 
 def gap_report_path(catalogue_id: str) -> str:
-    return f"gap-report-{catalogue_id}.html"
+    return f"gap-report-{safe_name(catalogue_id)}.html"
 
 
 def soa_path(catalogue_id: str) -> str:

@@ -31,6 +31,8 @@ from __future__ import annotations
 import logging
 import multiprocessing
 import os
+import signal
+import sys
 from collections.abc import Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
@@ -39,6 +41,8 @@ from datetime import UTC, datetime
 from functools import cache
 from pathlib import Path
 from typing import Any, Literal
+
+from riskcards.signals import signals_held
 
 ASSET_SCHEME = "riskcards-asset"
 ASSETS_DIR = Path(__file__).resolve().parents[1] / "assets"
@@ -258,6 +262,9 @@ def html_to_pdf(
     return _render(PdfJob(html=html, attachments=tuple(attachments)), fetcher)[0]
 
 
+_PR_SET_PDEATHSIG = 1
+
+
 def _start_method() -> str:
     return "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
 
@@ -276,12 +283,43 @@ def render_pdfs(jobs: Sequence[PdfJob], workers: int | None = None) -> list[Rend
         # Workers fork from a server (a fresh single-threaded process) that has imported
         # WeasyPrint and the main module once, instead of each worker importing them again.
         ctx.set_forkserver_preload(["__main__", "weasyprint", __name__])
-    try:
-        pool = ProcessPoolExecutor(max_workers=workers, mp_context=ctx)
-    except (OSError, ImportError, NotImplementedError):  # e.g. no working sem_open here
-        return [render_pdf(job) for job in jobs]
     # Longest document first, so the slowest one does not start last.
     order = sorted(range(len(jobs)), key=lambda i: -len(jobs[i].html))
-    with pool:
-        futures = {i: pool.submit(render_pdf, jobs[i]) for i in order}
-        return [futures[i].result() for i in range(len(jobs))]
+    # SIGINT/SIGTERM wait while workers start, so that every started worker is known (and
+    # stopped below) and none is left half-started.
+    with signals_held():
+        try:
+            pool = ProcessPoolExecutor(
+                max_workers=workers, mp_context=ctx, initializer=_worker_init
+            )
+            futures = {i: pool.submit(render_pdf, jobs[i]) for i in order}
+        except (OSError, ImportError, NotImplementedError):  # e.g. no working sem_open here
+            pool = None
+    if pool is None:
+        return [render_pdf(job) for job in jobs]
+    try:
+        results = [futures[i].result() for i in range(len(jobs))]
+    except BaseException:  # an error, SIGINT or SIGTERM: no worker outlives the release
+        _stop_workers(pool)
+        raise
+    pool.shutdown()
+    return results
+
+
+def _worker_init() -> None:
+    """In each worker: SIGINT is the parent's to handle, and the worker dies with its parent
+    (Linux ``PR_SET_PDEATHSIG``), so even a killed release leaves no orphan."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if sys.platform.startswith("linux"):
+        import ctypes
+
+        ctypes.CDLL(None).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+
+
+def _stop_workers(pool: ProcessPoolExecutor) -> None:
+    processes = list((getattr(pool, "_processes", None) or {}).values())
+    for p in processes:
+        p.terminate()
+    pool.shutdown(wait=False, cancel_futures=True)
+    for p in processes:
+        p.join(timeout=5)

@@ -28,6 +28,7 @@ import yaml
 from riskcards.collect.mlflow.calls import Calls
 from riskcards.collect.sources import DEFAULT_MAX_TABLE_BYTES as DEFAULT_MAX_TABLE_BYTES
 from riskcards.models.evidence import ArtifactInfo, ModelSignature, TableArtifact
+from riskcards.models.limits import nesting_problem
 
 # DEFAULT_MAX_TABLE_BYTES (defined in riskcards.collect.sources, re-exported here): a table is
 # kept whole in the snapshot, so the cap bounds the size of evidence.json too.
@@ -179,9 +180,11 @@ def _as_text(data: bytes, fmt: TableFormat) -> tuple[str | None, str | None]:
     except UnicodeDecodeError:
         return None, "not UTF-8 text"
     if fmt == "json":
+        if nested := nesting_problem(text):
+            return None, nested
         try:
             json.loads(text)
-        except ValueError as exc:
+        except (ValueError, RecursionError) as exc:
             return None, f"not valid JSON (line {getattr(exc, 'lineno', '?')})"
     return text, None
 
@@ -207,10 +210,11 @@ def _parquet_as_json(data: bytes) -> str:
 
 
 def parse_mlmodel(text: str) -> tuple[tuple[str, ...], ModelSignature | None]:
-    """(flavors, signature) from the text of an MLmodel file (YAML)."""
+    """(flavors, signature) from the text of an MLmodel file (YAML); nothing from one that
+    cannot be read or is nested deeper than the parser can follow."""
     try:
         spec = yaml.safe_load(text)
-    except yaml.YAMLError:
+    except (yaml.YAMLError, RecursionError):
         return (), None
     if not isinstance(spec, dict):
         return (), None

@@ -40,6 +40,7 @@ T = TypeVar("T")
 
 MAX_REQUEST_TIMEOUT_SECONDS = 15
 _BACKOFF_SECONDS = (0.5, 1.0, 2.0, 4.0, 8.0)
+_LOOPBACK_GRACE = 1.5  # seconds a refused loopback server may take to start listening
 
 _DENIED_CODES = {"UNAUTHENTICATED", "PERMISSION_DENIED", "CUSTOMER_UNAUTHORIZED"}
 _TRANSIENT_CODES = {
@@ -193,6 +194,14 @@ def is_access_denied(exc: BaseException) -> bool:
     return error_code(exc) in _DENIED_CODES or http_status(exc) in (401, 403)
 
 
+def certificate_failure(exc: BaseException) -> bool:
+    """The server's TLS certificate could not be verified (self-signed, unknown CA, expired,
+    wrong host name)."""
+    names = {type(e).__name__ for e in chain(exc)}
+    text = " ".join(str(e) for e in chain(exc))
+    return "SSLCertVerificationError" in names or "CERTIFICATE_VERIFY_FAILED" in text
+
+
 def transient_reason(exc: BaseException) -> str | None:
     """Why ``exc`` is worth retrying, in a few fixed words (never the exception's text, which
     may hold URLs); None when it is not transient."""
@@ -243,6 +252,8 @@ class Calls:
     clock: Callable[[], float] = time.monotonic
     queries: Counter[str] = field(default_factory=Counter)
     retries: int = 0
+    # a server on this machine: connection refused means it is not started, not a blip
+    loopback: bool = False
 
     def __post_init__(self) -> None:
         self.started = self.clock()
@@ -297,9 +308,13 @@ class Calls:
                 f"on {operation}: check the credentials in MLFLOW_TRACKING_TOKEN or "
                 "MLFLOW_TRACKING_USERNAME/MLFLOW_TRACKING_PASSWORD"
             ) from None
+        if certificate_failure(exc):
+            raise self.certificate_error() from None
         reason = transient_reason(exc)
         if reason is None:
             return None
+        if reason == "connection refused" and self.loopback and self.elapsed() >= _LOOPBACK_GRACE:
+            raise self._gave_up(operation, attempts, reason) from None
         if reason in _NOT_WORTH_RETRYING:
             raise self._gave_up(operation, attempts, reason) from None
         delay = _BACKOFF_SECONDS[min(attempts, len(_BACKOFF_SECONDS)) - 1]
@@ -322,6 +337,13 @@ class Calls:
         except Exception:
             return None
 
+    def certificate_error(self) -> SourceUnavailable:
+        return SourceUnavailable(
+            f"the TLS certificate of {self.place} could not be verified (self-signed, or "
+            "signed by an unknown authority); if the server uses a private certificate "
+            "authority, set MLFLOW_TRACKING_SERVER_CERT_PATH to its CA bundle"
+        )
+
     def _gave_up(self, operation: str, attempts: int, reason: str) -> SourceUnavailable:
         if reason == "deadline reached":
             return SourceUnavailable(
@@ -335,6 +357,8 @@ class Calls:
             what = f"{self.place} is too slow: no answer within {self.request_timeout}s per request"
         else:
             what = f"cannot reach {self.place}: {reason}"
+        if reason == "connection refused" and self.loopback:
+            what += " (nothing is listening there: is `mlflow server` started on that port?)"
         return SourceUnavailable(
             f"{what}; gave up on {operation} after {attempts} attempt"
             f"{'s' if attempts != 1 else ''} in {self.elapsed():.1f}s "

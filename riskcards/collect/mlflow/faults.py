@@ -16,19 +16,27 @@ from __future__ import annotations
 import contextlib
 import difflib
 import warnings
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
+from typing import Literal
 from urllib.parse import unquote, urlsplit
 
 from riskcards.collect.mlflow.calls import (
     Calls,
+    certificate_failure,
     chain,
     error_code,
     is_access_denied,
     transient_reason,
 )
 from riskcards.collect.targets import TargetSpec
-from riskcards.errors import AccessDenied, EvidenceSourceError, NotFound, SourceUnavailable
+from riskcards.errors import (
+    AccessDenied,
+    EvidenceSourceError,
+    NotFound,
+    SourceUnavailable,
+    UsageError,
+)
 from riskcards.redact import redact_uri
 
 
@@ -51,6 +59,45 @@ def check_local_store(tracking_uri: str) -> None:
             raise SourceUnavailable(f"no MLflow store at {tracking_uri}: folder not found")
 
 
+AuthMode = Literal["none", "basic", "token"]
+_TRUE = {"true", "1", "yes", "on"}
+
+
+def connection_security(
+    tracking_uri: str,
+    environ: Mapping[str, str],
+    stored: tuple[str | None, str | None] = (None, None),
+) -> tuple[AuthMode | None, bool | None]:
+    """(auth mode, TLS verified) for the provenance: None, None for a local store; TLS
+    verified is False over plain HTTP and with ``MLFLOW_TRACKING_INSECURE_TLS``. A token and
+    basic credentials both set is a usage error: MLflow would silently pick one."""
+    parts = urlsplit(tracking_uri)
+    scheme = parts.scheme.lower()
+    if scheme not in ("http", "https"):
+        return None, None
+    basic = [
+        where
+        for where, present in (
+            ("user:password in the tracking URI", parts.username or parts.password),
+            (
+                "MLFLOW_TRACKING_USERNAME/MLFLOW_TRACKING_PASSWORD",
+                environ.get("MLFLOW_TRACKING_USERNAME") or environ.get("MLFLOW_TRACKING_PASSWORD"),
+            ),
+            ("~/.mlflow/credentials", stored[0] or stored[1]),
+        )
+        if present
+    ]
+    token = bool(environ.get("MLFLOW_TRACKING_TOKEN"))
+    if token and basic:
+        raise UsageError(
+            f"conflicting MLflow credentials: MLFLOW_TRACKING_TOKEN and {basic[0]} are both "
+            "set, and MLflow would silently use only one; keep one of them"
+        )
+    auth: AuthMode = "token" if token else ("basic" if basic else "none")
+    insecure = environ.get("MLFLOW_TRACKING_INSECURE_TLS", "").strip().lower() in _TRUE
+    return auth, scheme == "https" and not insecure
+
+
 def near(word: str, choices: Iterable[str]) -> list[str]:
     """Up to three of ``choices`` close to ``word``, closest first."""
     return difflib.get_close_matches(word, list(choices), n=3, cutoff=0.6)
@@ -67,6 +114,8 @@ def translate_errors(spec: TargetSpec, calls: Calls) -> Iterator[None]:
         code, text = error_code(exc), calls.message(str(exc))
         if is_access_denied(exc):
             raise AccessDenied(f"{calls.place} refused access while reading {spec.uri}") from None
+        if certificate_failure(exc):
+            raise calls.certificate_error() from None
         if code in {"RESOURCE_DOES_NOT_EXIST", "NOT_FOUND", "INVALID_PARAMETER_VALUE"}:
             raise NotFound(f"{spec.uri} not found at {calls.place}: {text}") from None
         if code == "ENDPOINT_NOT_FOUND":

@@ -11,6 +11,7 @@ Imports no mlflow (the client library's version comes from :mod:`.session`).
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from datetime import datetime
 
 from riskcards import __version__
@@ -60,12 +61,23 @@ def provenance(
         queries=dict(sorted(s.calls.queries.items())),
         retries=s.calls.retries,
         counts=counts,
+        auth=s.options.auth,
+        tls_verified=s.options.tls_verified,
     )
 
 
-def collection_warnings(run: RunEvidence, version: ModelVersionEvidence | None) -> list[str]:
-    """What the collection noticed about the run and the version, in plain words."""
-    found = []
+def collection_warnings(
+    run: RunEvidence,
+    version: ModelVersionEvidence | None,
+    models: Sequence[LoggedModelEvidence] = (),
+) -> list[str]:
+    """What the collection noticed about the run, the version and the models, in plain words."""
+    found = [
+        f"MLmodel of {m.uri} not read (not YAML, or nested deeper than the parser follows): "
+        "no flavors or signature recorded"
+        for m in models
+        if m.mlmodel_sha256 and not m.flavors
+    ]
     if run.lifecycle_stage and run.lifecycle_stage != "active":
         found.append(f"run {run.run_id} is {run.lifecycle_stage}")
     if version is not None and version.status and version.status != "READY":

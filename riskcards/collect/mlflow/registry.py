@@ -20,6 +20,7 @@ from riskcards.collect.targets import TargetSpec
 from riskcards.errors import NotFound
 from riskcards.models.evidence import ModelVersionEvidence
 
+PAGE_SIZE = 1000  # registered models per search request (MLflow's maximum)
 _LOGGED_MODEL_SOURCE = re.compile(r"^models:/(m-[0-9a-zA-Z]+)/?$")
 
 
@@ -101,12 +102,24 @@ def _registered_model(s: Session, name: str) -> Any:
     except Exception as exc:
         if not is_not_found(exc):
             raise
-        found = s.calls.call(
-            "registered-models/search", s.client.search_registered_models, max_results=1000
+        raise NotFound(f"no registered model {name!r}", near=near(name, _names(s))) from None
+
+
+def _names(s: Session) -> list[str]:
+    """Every registered model's name, page after page (each page a call under the deadline)."""
+    names: list[str] = []
+    token = None
+    while True:
+        page = s.calls.call(
+            "registered-models/search",
+            s.client.search_registered_models,
+            max_results=PAGE_SIZE,
+            page_token=token,
         )
-        raise NotFound(
-            f"no registered model {name!r}", near=near(name, [rm.name for rm in found])
-        ) from None
+        names += [rm.name for rm in page]
+        token = getattr(page, "token", None)
+        if not token:
+            return names
 
 
 def _quote(name: str) -> str:

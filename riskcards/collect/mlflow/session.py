@@ -35,6 +35,8 @@ class Options:
     fetch_tables: bool
     max_table_bytes: int
     remote: bool
+    auth: str | None = None  # none, basic or token; None for a local store
+    tls_verified: bool | None = None  # None for a local store; False over HTTP
 
 
 @dataclass(frozen=True)

@@ -42,7 +42,12 @@ from riskcards.collect.mlflow import logged_models, registry, runs
 from riskcards.collect.mlflow.artifacts import fetch_table, tables_in, walk
 from riskcards.collect.mlflow.calls import Calls, Secrets, mlflow_limits
 from riskcards.collect.mlflow.evaluate import evaluated_datasets, recognise_evaluations
-from riskcards.collect.mlflow.faults import check_local_store, quiet_warnings, translate_errors
+from riskcards.collect.mlflow.faults import (
+    check_local_store,
+    connection_security,
+    quiet_warnings,
+    translate_errors,
+)
 from riskcards.collect.mlflow.provenance import collection_warnings, provenance
 from riskcards.collect.mlflow.session import (
     Options,
@@ -142,12 +147,16 @@ def collect(
     safe_uri = redact_uri(tracking_uri)
     remote = urlsplit(tracking_uri).scheme.lower() in ("http", "https")
     place = f"the MLflow {'tracking server' if remote else 'store'} at {safe_uri}"
-    calls = Calls(deadline_seconds, place, Secrets.gather(tracking_uri))
+    host = (urlsplit(tracking_uri).hostname or "").lower()
+    loopback = remote and (host in ("localhost", "::1") or host.startswith("127."))
+    calls = Calls(deadline_seconds, place, Secrets.gather(tracking_uri), loopback=loopback)
     collected_at = (now or datetime.now(UTC)).astimezone(UTC)
-    options = Options(history, fetch_tables, max_table_bytes, remote)
     with mlflow_limits(calls.request_timeout), quiet_warnings(), translate_errors(spec, calls):
         # ~/.mlflow/credentials: its password is a secret too
-        calls.secrets = Secrets.gather(tracking_uri, extra=[stored_credentials()])
+        stored = stored_credentials() if remote else (None, None)
+        calls.secrets = Secrets.gather(tracking_uri, extra=[stored])
+        auth, tls_verified = connection_security(tracking_uri, os.environ, stored)
+        options = Options(history, fetch_tables, max_table_bytes, remote, auth, tls_verified)
         client = open_client(tracking_uri)
         with ThreadPoolExecutor(MAX_WORKERS, thread_name_prefix="riskcards-collect") as pool:
             session = Session(client, calls, tracking_uri, pool, options)
@@ -195,7 +204,7 @@ def _collect(s: Session, spec: TargetSpec, collected_at: datetime) -> EvidenceSn
         logged_models=tuple(models),
         warnings=(
             *(w for w in found if isinstance(w, str)),
-            *collection_warnings(run, version),
+            *collection_warnings(run, version, models),
         ),
         provenance=provenance(s, collected_at, reads.server_version.result(), run, models),
     )

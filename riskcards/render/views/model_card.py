@@ -16,9 +16,15 @@ from pydantic import Field
 from riskcards.models.analysis import Analysis, AnalysisFailure, TableQuality
 from riskcards.models.assessment import Assessment, Measure
 from riskcards.models.base import Frozen, fmt_number
-from riskcards.models.evidence import DatasetInput, EvidenceSnapshot, MetricValue, RunEvidence
+from riskcards.models.evidence import (
+    DatasetInput,
+    EvidenceSnapshot,
+    MetricValue,
+    Provenance,
+    RunEvidence,
+)
 from riskcards.models.project import ModelCardSidecar
-from riskcards.render.paths import dataset_sheet_path
+from riskcards.render.paths import dataset_sheet_paths
 from riskcards.render.views.common import Chart, FrameworkStatus, Prose, Row, framework_status
 from riskcards.render.views.decision import GateDecision
 from riskcards.render.views.figures import analysis_charts, coverage_charts
@@ -109,6 +115,11 @@ class ModelCard(Frozen):
     )
     coverage_charts: tuple[Chart, ...] = Field(default=(), description="one per framework")
     identity: Identity | None = Field(default=None, description="task, type, runs, datasets")
+    rejected_tables: tuple[Row, ...] = Field(
+        default=(),
+        description="logged tables riskcards did not read (over the size cap, unreadable, "
+        "nested too deep), each with the reason",
+    )
 
 
 def judged_metrics(assessment: Assessment) -> dict[str, Judged]:
@@ -159,16 +170,20 @@ def _columns(schema: str | None) -> int | None:
     return len(spec) if isinstance(spec, list) else None
 
 
+_HELD_OUT = ("validation", "evaluation", "test")
+
+
 def _read_table(ds: DatasetInput, analysis: Analysis | None) -> TableQuality | None:
-    """The sample riskcards read for this dataset's role (training: reference, evaluation:
+    """The sample riskcards read for this dataset's role (training: reference, held out:
     current), if it read one."""
     d = analysis.datasets if analysis else None
     if d is None:
         return None
-    return {"training": d.reference, "evaluation": d.current}.get(ds.context or "")
+    role = "evaluation" if ds.role in _HELD_OUT else ds.role
+    return {"training": d.reference, "evaluation": d.current}.get(role or "")
 
 
-def _dataset_ref(ds: DatasetInput, analysis: Analysis | None = None) -> DatasetRef:
+def _dataset_ref(ds: DatasetInput, sheet: str, analysis: Analysis | None = None) -> DatasetRef:
     rows = _json_field(ds.profile, "num_rows")
     uri = _json_field(ds.source, "uri", "url", "path", "table_name")
     read = _read_table(ds, analysis)
@@ -181,7 +196,7 @@ def _dataset_ref(ds: DatasetInput, analysis: Analysis | None = None) -> DatasetR
         role=ds.role,
         digest=ds.digest,
         source_type=ds.source_type,
-        sheet=dataset_sheet_path(ds),
+        sheet=sheet,
         source_uri=str(uri) if uri is not None else None,
         rows=rows if isinstance(rows, int) else None,
         columns=_columns(ds.dataset_schema),
@@ -306,7 +321,21 @@ def _provenance(ev: EvidenceSnapshot, assessment: Assessment) -> tuple[Row, ...]
         Row(label="Assessed as of", value=assessment.as_of.strftime(_TIME)),
         Row(label="MLflow version", value=ev.provenance.mlflow_version),
         Row(label="Evidence mapping", value=assessment.mapping_id),
+        *_connection(ev.provenance),
     )
+
+
+def _connection(p: Provenance) -> tuple[Row, ...]:
+    """How a tracking server was reached (nothing for a local store): the auth mode, and a
+    mark when the evidence was collected without TLS certificate verification."""
+    if p.auth is None and p.tls_verified is None:
+        return ()
+    tls = (
+        "verified"
+        if p.tls_verified
+        else "NOT VERIFIED: the evidence was collected without TLS certificate verification"
+    )
+    return (Row(label="Server authentication", value=p.auth), Row(label="TLS", value=tls))
 
 
 def _datasets(
@@ -314,11 +343,10 @@ def _datasets(
 ) -> tuple[DatasetRef, ...]:
     """The run's datasets by role: "training", "evaluation" (held out: validation,
     evaluation, test); None: those of no role."""
-    held_out = ("validation", "evaluation", "test")
     return tuple(
-        _dataset_ref(ds, analysis)
-        for ds in run.datasets
-        if ("evaluation" if ds.role in held_out else ds.role) == context
+        _dataset_ref(ds, sheet, analysis)
+        for ds, sheet in zip(run.datasets, dataset_sheet_paths(run.datasets), strict=True)
+        if ("evaluation" if ds.role in _HELD_OUT else ds.role) == context
     )
 
 
@@ -397,4 +425,9 @@ def build_model_card(
         analysis_failures=_analysis_failures(analysis),
         coverage_charts=coverage_charts(assessment),
         identity=build_identity(ev, assessment),
+        rejected_tables=tuple(
+            Row(label=t.path, value=t.detail or t.status)
+            for t in run.tables
+            if t.status != "loaded"
+        ),
     )
