@@ -113,6 +113,11 @@ class GapReport(Frozen):
         description="statuses only a crosswalk suggests (appendix)"
     )
     evidence: tuple[EvidenceItem, ...] = Field(description="evidence appendix, by check ID")
+    other_task: tuple[EvidenceItem, ...] = Field(
+        default=(),
+        description="checks that do not apply to the model's task: one line each, in the "
+        "evidence appendix, never in the body",
+    )
     overrides: tuple[CheckResult, ...] = Field(
         description="checks whose threshold the project overrode"
     )
@@ -149,7 +154,13 @@ def _view(
         group_titles=titles,
         text=(control.text or control.title or control.summary or "") if control else "",
         anchor=control_anchor(result.control_id),
-        cites=() if result.via_crosswalk else tuple(_cite(c, analysis) for c in result.checks),
+        cites=()
+        if result.via_crosswalk
+        else tuple(
+            _cite(c, analysis)
+            for c in result.checks
+            if c.status is not CheckStatus.NOT_APPLICABLE  # listed once, in the appendix
+        ),
     )
 
 
@@ -239,6 +250,11 @@ def _evidence(
     return tuple(items)
 
 
+def _applies(items: tuple[EvidenceItem, ...], applies: bool) -> tuple[EvidenceItem, ...]:
+    """The appendix's items whose check applies to the model's task (or those that do not)."""
+    return tuple(e for e in items if (e.status != CheckStatus.NOT_APPLICABLE.value) is applies)
+
+
 def build_gap_report(
     fw: FrameworkAssessment,
     catalogue: Catalogue,
@@ -269,7 +285,8 @@ def build_gap_report(
         decided=tuple(v for v in views if v.result.decision is not None),
         not_assessed=tuple(v for v in views if v.result.status is ControlStatus.NOT_ASSESSED),
         inferred=_inferred(views),
-        evidence=_evidence(fw, analysis),
+        evidence=_applies(evidence := _evidence(fw, analysis), True),
+        other_task=_applies(evidence, False),
         overrides=_overrides(fw),
         notes=tuple(n for r in fw.controls for n in r.notes),
         via_crosswalk=sum(1 for r in fw.controls if inferred(r)),
