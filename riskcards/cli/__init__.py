@@ -13,6 +13,7 @@ import click
 from riskcards import __version__
 from riskcards.cli.demo import demo
 from riskcards.cli.frameworks import frameworks
+from riskcards.cli.record import diff, keys, promote, verify
 from riskcards.cli.release import check, evidence, release
 
 
@@ -29,7 +30,7 @@ def cli() -> None:
     """
 
 
-for _command in (release, check, evidence, demo, frameworks):
+for _command in (release, check, evidence, demo, frameworks, verify, keys, diff, promote):
     cli.add_command(_command)
 
 
