@@ -52,7 +52,7 @@ def verify(bundle: Path, key: Path | None = None) -> Verification:
         problems += rehash(bundle, manifest)
     signed, signature = signature_problems(bundle, key)
     try:
-        made = _remake(bundle, manifest)
+        made = remake(bundle, manifest)
     except UserError as exc:
         return Verification((*problems, *signed, f"cannot re-make the bundle: {exc}"), signature, 0)
     remade = {f.path: f.content for f in made.files} | {MANIFEST: manifest_bytes(made.manifest)}
@@ -61,7 +61,7 @@ def verify(bundle: Path, key: Path | None = None) -> Verification:
     return Verification((*problems, *signed), signature, len(remade))
 
 
-def _remake(bundle: Path, manifest: Manifest | None) -> Made:
+def remake(bundle: Path, manifest: Manifest | None = None) -> Made:
     """The bundle made again from its ``inputs/`` and ``evidence.json`` alone."""
     record = read_record(bundle)
     inputs = load_inputs(
@@ -80,6 +80,8 @@ def _remake(bundle: Path, manifest: Manifest | None) -> Made:
         formats=record.formats,
     )
     made = make_bundle(inputs, None, options)
+    if manifest is None:
+        manifest, _ = read_manifest(bundle)
     # files made against a previous bundle cannot be re-made without it: hash-checked only
     kept = [
         BundleFile(f.path, f.kind, f.format, (bundle / f.path).read_bytes())

@@ -65,7 +65,10 @@ def signature_problems(bundle: Path, key: Path | None) -> tuple[list[str], str]:
         return (
             [f"{ATTESTATION}: missing; --key was given but the bundle is not signed"] if key else []
         ), "not signed"
-    statement, payload, signatures = read_envelope(path.read_bytes())
+    try:
+        statement, payload, signatures = read_envelope(path.read_bytes())
+    except ConfigError as exc:
+        return [f"{ATTESTATION}: {exc}"], "signature unreadable"
     ids = [s["keyid"] for s in signatures]
     if key is None:
         return [], f"signed by key {', '.join(ids)}: not checked (give --key)"
