@@ -11,12 +11,14 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 from riskcards.errors import ConfigError
 from riskcards.models.bundle import Manifest
+from riskcards.models.record import INPUTS_DIR
+from riskcards.record.inputs import bundle_path
 from riskcards.record.sign import (
     ATTESTATION,
     check_signature,
@@ -92,17 +94,32 @@ def signature_problems(bundle: Path, key: Path | None) -> tuple[list[str], str]:
     return problems, f"signature verified with {found}"
 
 
-def compare(bundle: Path, remade: Mapping[str, bytes], skip: Sequence[str] = ()) -> list[str]:
+def portable(manifest: bytes) -> bytes:
+    """The manifest with each input from outside the project named by its place in the
+    bundle: such a file is named by the path it was read from, which a re-make elsewhere
+    cannot repeat (its bytes are still compared, by hash)."""
+    try:
+        data = json.loads(manifest)
+        for item in data["inputs"]:
+            where = bundle_path(item["name"], item["sha256"])
+            if where.startswith(f"{INPUTS_DIR}/external/"):
+                item["name"] = where
+    except (ValueError, KeyError, TypeError):
+        return manifest
+    return (json.dumps(data, indent=2, sort_keys=True) + "\n").encode()
+
+
+def compare(bundle: Path, remade: Mapping[str, bytes]) -> list[str]:
     """Where the re-made files differ from the bundle's, file by file."""
     problems = []
     for path, content in sorted(remade.items()):
-        if path in skip:
-            continue
         disk = bundle / path
         if not disk.is_file():
             problems.append(f"{path}: re-made from the inputs but missing from the bundle")
             continue
         old = disk.read_bytes()
+        if path == MANIFEST:
+            old, content = portable(old), portable(content)
         if old != content:
             problems.append(
                 f"{path}: differs from the re-made file at {section(path, old, content)}"
@@ -129,7 +146,7 @@ def section(path: str, old: bytes, new: bytes) -> str:
     return f"byte {at}"
 
 
-_HEADING = re.compile(r"<h[1-4][^>]*>(.*?)</h[1-4]>|^#{1,4} (.+)$", re.S | re.M)
+_HEADING = re.compile(r"<h[1-4][^>]*>(.*?)</h[1-4]>|^#{1,4} ([^\n]+)$", re.S | re.M)
 
 
 def _heading(text: str) -> str:
@@ -137,7 +154,7 @@ def _heading(text: str) -> str:
     if not found:
         return ""
     html, md = found[-1]
-    return re.sub(r"<[^>]+>|\s+", " ", html or md).strip()[:80]
+    return " ".join(re.sub(r"<[^>]+>", " ", html or md).split())[:80]
 
 
 def _json_path(old: bytes, new: bytes) -> str | None:
