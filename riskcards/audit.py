@@ -24,7 +24,7 @@ from riskcards.bundle import manifest_bytes
 from riskcards.collect.targets import parse_target
 from riskcards.errors import UsageError, UserError
 from riskcards.models.bundle import BundleFile, Manifest
-from riskcards.record.diff import DIFF_KIND, diff, read_bundle
+from riskcards.record.diff import DIFF_KIND, as_json, diff, html, markdown, read_bundle
 from riskcards.record.gate import AS_OF_TAG, GATE_TAG, SHA_TAG
 from riskcards.record.inputs import built_in_changes, read_record
 from riskcards.record.sign import generate_keys
@@ -96,6 +96,11 @@ def diff_bundles(old: Path, new: Path) -> dict[str, Any]:
     for bundle in (old, new):
         read_manifest(bundle)
     return diff(read_bundle(old), read_bundle(new))
+
+
+def diff_text(found: dict[str, Any], fmt: str) -> str:
+    """The diff as ``md``, ``json`` or ``html``."""
+    return {"md": markdown, "json": as_json, "html": html}[fmt](found)
 
 
 @dataclass(frozen=True)

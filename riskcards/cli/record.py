@@ -102,11 +102,9 @@ def diff(old: Path, new: Path, fmt: str, fail_on_regression: bool) -> None:
     """What changed from bundle OLD to bundle NEW: control statuses (regressions first),
     metrics, datasets, thresholds, waivers, attestations, catalogue and mapping versions."""
     from riskcards import audit
-    from riskcards.record import diff as render
 
     found: dict[str, Any] = run(lambda: audit.diff_bundles(old, new))
-    text = {"md": render.markdown, "json": render.as_json, "html": render.html}[fmt](found)
-    click.echo(text, nl=False)
+    click.echo(audit.diff_text(found, fmt), nl=False)
     if fail_on_regression and found["regressions"]:
         click.echo(f"riskcards diff: {found['regressions']} regression(s)", err=True)
         sys.exit(1)

@@ -292,7 +292,7 @@ def _log_model(store: Path, demo: TrainedDemo, threshold: float) -> tuple[str, s
     import mlflow
     import pandas as pd
 
-    source = store / f"model-src-{threshold}"
+    source = store / ("model-src" if threshold == DECISION_THRESHOLD else "model-src-challenger")
     source.mkdir()
     code = source / "credit_risk_model.py"
     code.write_text(_MODEL_CODE, encoding="utf-8")
