@@ -49,7 +49,7 @@ def verify(bundle: Path, key: Path | None = None) -> Verification:
     """Re-hash ``bundle``, check its signature, re-make it from its own inputs and compare."""
     manifest, problems = read_manifest(bundle)
     if manifest is not None:
-        problems += rehash(bundle, manifest)
+        problems += rehash(bundle)
     signed, signature = signature_problems(bundle, key)
     try:
         made = remake(bundle, manifest)

@@ -210,28 +210,14 @@ def test_keys_generate_makes_a_private_key_only_its_owner_reads(tmp_path: Path) 
 
 
 def test_promote_refuses_a_version_whose_gate_failed(demo: Demo, tmp_path: Path) -> None:
-    done = riskcards(
-        "promote",
-        "models:/credit-risk/1",
-        "--alias",
-        "production",
-        "--bundle",
-        str(demo.v1),
-        "--tracking-uri",
-        demo.logged.tracking_uri,
-        cwd=tmp_path,
-    )
+    def promote(version: str):  # type: ignore[no-untyped-def]
+        return riskcards(
+            "promote", f"models:/credit-risk/{version}", "--alias", "production",
+            "--bundle", str(demo.v1), "--tracking-uri", demo.logged.tracking_uri, cwd=tmp_path,
+        )  # fmt: skip
+
+    done = promote("1")
     assert done.returncode == 1, done.stdout + done.stderr
     assert "the gate failed" in done.stdout
-    wrong = riskcards(
-        "promote",
-        "models:/credit-risk/2",
-        "--alias",
-        "production",
-        "--bundle",
-        str(demo.v1),
-        "--tracking-uri",
-        demo.logged.tracking_uri,
-        cwd=tmp_path,
-    )
+    wrong = promote("2")
     assert wrong.returncode == 1 and "not credit-risk v2" in wrong.stdout

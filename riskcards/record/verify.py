@@ -15,6 +15,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from riskcards.bundle import verify_bundle
 from riskcards.errors import ConfigError
 from riskcards.models.bundle import Manifest
 from riskcards.models.record import INPUTS_DIR
@@ -43,21 +44,11 @@ def read_manifest(bundle: Path) -> tuple[Manifest | None, list[str]]:
         return None, [f"{MANIFEST}: not a valid manifest ({first})"]
 
 
-def rehash(bundle: Path, manifest: Manifest) -> list[str]:
-    """Every listed file that is missing or differs from its hash, and every unlisted file."""
-    problems = []
-    listed = {f.path for f in manifest.files}
-    for f in manifest.files:
-        path = bundle / f.path
-        if not path.is_file():
-            problems.append(f"{f.path}: missing")
-        elif hashlib.sha256(path.read_bytes()).hexdigest() != f.sha256:
-            problems.append(f"{f.path}: sha256 differs from the manifest")
-    for path in sorted(bundle.rglob("*")):
-        rel = path.relative_to(bundle).as_posix()
-        if path.is_file() and rel not in (MANIFEST, ATTESTATION) and rel not in listed:
-            problems.append(f"{rel}: not listed in the manifest")
-    return problems
+def rehash(bundle: Path) -> list[str]:
+    """Every listed file that is missing or differs from its hash, and every unlisted file
+    (but the signature, which signs the manifest and so cannot be listed in it)."""
+    unlisted = f"{ATTESTATION}: not listed in the manifest"
+    return [p for p in verify_bundle(bundle) if p != unlisted]
 
 
 def signature_problems(bundle: Path, key: Path | None) -> tuple[list[str], str]:

@@ -44,6 +44,12 @@ def _client(url: str):  # type: ignore[no-untyped-def]
     return MlflowClient(tracking_uri=url, registry_uri=url)
 
 
+def _promote(served: dict[str, Path | str], cwd: Path, uri: str, alias: str, *extra: str):  # type: ignore[no-untyped-def]
+    return riskcards(
+        "promote", uri, "--alias", alias, *extra, cwd=cwd, MLFLOW_TRACKING_URI=str(served["url"])
+    )
+
+
 def _release(served: dict[str, Path | str], version: str, config: Path, out: Path, *extra: str):  # type: ignore[no-untyped-def]
     return riskcards(
         "release",
@@ -79,14 +85,7 @@ def test_log_to_mlflow_tags_the_version_and_promote_refuses_a_failed_gate(
     logged = {a.path for a in client.list_artifacts(mv.run_id, where)}
     assert f"{where}/manifest.json" in logged and f"{where}/inputs" in logged
 
-    refused = riskcards(
-        "promote",
-        "models:/credit-risk/1",
-        "--alias",
-        "production",
-        cwd=tmp_path,
-        MLFLOW_TRACKING_URI=str(served["url"]),
-    )
+    refused = _promote(served, tmp_path, "models:/credit-risk/1", "production")
     assert refused.returncode == 1, refused.stdout + refused.stderr
     assert "the gate failed: 3 blocking control(s)" in refused.stdout
     assert "riskcards.gate tag is 'fail'" in refused.stdout
@@ -106,27 +105,18 @@ def test_promote_moves_the_alias_to_a_passing_signed_version(
     assert tags["riskcards.gate"] == "pass" and tags["riskcards.blocking"] == "0"
 
     other = Path(served["root"]) / "other" / "riskcards.pub"
-    wrong_key = riskcards(
-        "promote",
-        "models:/credit-risk/2",
-        "--alias",
-        "production",
-        "--key",
-        str(other),
-        cwd=tmp_path,
-        MLFLOW_TRACKING_URI=str(served["url"]),
+    wrong_key = _promote(
+        served, tmp_path, "models:/credit-risk/2", "production", "--key", str(other)
     )
     assert wrong_key.returncode == 1 and "signature does not verify" in wrong_key.stdout
 
-    moved = riskcards(
-        "promote",
+    moved = _promote(
+        served,
+        tmp_path,
         "models:/credit-risk/2",
-        "--alias",
         "production",
         "--key",
         str(keys / "riskcards.pub"),
-        cwd=tmp_path,
-        MLFLOW_TRACKING_URI=str(served["url"]),
     )
     assert moved.returncode == 0, moved.stdout + moved.stderr
     assert "signature verified" in moved.stderr
@@ -140,23 +130,9 @@ def test_promote_without_a_logged_release_is_refused(
     client = _client(str(served["url"]))
     client.delete_model_version_tag("credit-risk", "2", "riskcards.as_of")
     try:
-        done = riskcards(
-            "promote",
-            "models:/credit-risk/2",
-            "--alias",
-            "staging",
-            cwd=tmp_path,
-            MLFLOW_TRACKING_URI=str(served["url"]),
-        )
+        done = _promote(served, tmp_path, "models:/credit-risk/2", "staging")
     finally:
         client.set_model_version_tag("credit-risk", "2", "riskcards.as_of", "restored")
     assert done.returncode == 1 and "no riskcards release logged" in done.stdout
-    usage = riskcards(
-        "promote",
-        "models:/credit-risk@champion",
-        "--alias",
-        "production",
-        cwd=tmp_path,
-        MLFLOW_TRACKING_URI=str(served["url"]),
-    )
+    usage = _promote(served, tmp_path, "models:/credit-risk@champion", "production")
     assert usage.returncode == 2 and "models:/<name>/<version>" in usage.stderr
