@@ -31,7 +31,7 @@ LAYERS: dict[str, set[str]] = {
     "bundle": {"errors", "models", "version"},
     "demo": {"errors"},
     # the release record's pure parts: embed and read inputs, compare, sign, diff
-    "record": {"errors", "models", "load", "bundle", "version"},
+    "record": {"errors", "models", "load", "bundle", "redact", "version"},
     "api": {
         "errors",
         "redact",

@@ -25,8 +25,9 @@ def cli() -> None:
     written as one bundle with a manifest of sha256 hashes.
 
     \b
-    Exit codes: 0 done; 1 blocking gaps (check); 2 usage or configuration error;
-    3 evidence-source error (tracking server unreachable, run or model not found).
+    Exit codes: 0 done; 1 blocking gaps (check), a difference (verify), a regression
+    (diff --fail-on-regression), a refused promotion (promote); 2 usage or configuration
+    error; 3 evidence-source error (tracking server unreachable, run or model not found).
     """
 
 

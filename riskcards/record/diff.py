@@ -168,6 +168,14 @@ def _expired(item: Mapping[str, Any], as_of: str | None) -> bool:
     return when < datetime.fromisoformat(as_of.replace("Z", "+00:00")).date()
 
 
+def _counts(check: Mapping[str, Any]) -> str:
+    """Whether an attestation counted, and if not, why in one word."""
+    if check.get("status") == "pass":
+        return "counts"
+    reason = str(check.get("reason", ""))
+    return next((w for w in ("stale", "expired") if w in reason), "does not count")
+
+
 def _decisions(files: Mapping[str, bytes]) -> dict[str, str]:
     """Every decision as "kind: identity" -> a state string to compare."""
     project = _project(files)
@@ -180,9 +188,13 @@ def _decisions(files: Mapping[str, bytes]) -> dict[str, str]:
         out[f"not applicable {n.get('framework')} {n.get('control')}"] = "declared"
     for o in project.get("overrides") or []:
         out[f"threshold {o.get('check')}"] = f"{o.get('op') or ''} {o.get('threshold')}".strip()
+    for c in _controls(files).values():
+        for r in c.get("checks", []):
+            if r.get("kind") == "attestation":
+                out[f"attestation {r['check_id'].removeprefix('attestation:')}"] = _counts(r)
     for i in (_json(files, "manifest.json") or {}).get("inputs", []):
         if i["role"] == "attestation":
-            out[f"attestation {i['name']}"] = i["sha256"][:12]
+            out[f"attestation file {i['name']}"] = i["sha256"][:12]
         if i["role"] in ("catalogue", "mapping", "crosswalk"):
             out[f"{i['role']} {i['name']}"] = i["sha256"][:12]
     return out

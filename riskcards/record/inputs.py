@@ -21,6 +21,7 @@ from riskcards.errors import ConfigError, OutputError
 from riskcards.load import Inputs
 from riskcards.models.bundle import BundleFile, InputFile
 from riskcards.models.record import INPUT_KIND, INPUTS_DIR, RELEASE_RECORD, ReleaseRecord
+from riskcards.redact import scrub
 
 BUILT_IN_PREFIX = "frameworks/"
 
@@ -46,10 +47,21 @@ def _locate(item: InputFile, project_dir: Path | None) -> bytes:
         if path.is_file():
             data = path.read_bytes()
             if hashlib.sha256(data).hexdigest() == item.sha256:
-                return data
+                return _without_credentials(item.name, data)
     raise OutputError(
         f"input {item.name} changed or moved since it was read; nothing was written, release again"
     )
+
+
+def _without_credentials(name: str, data: bytes) -> bytes:
+    """The bundle carries its inputs: one holding a credential in a URL is refused."""
+    text = data.decode("utf-8", "replace")
+    if scrub(text) != text:
+        raise OutputError(
+            f"{name} holds a credential in a URL (user:password@ or token=); the bundle carries "
+            "its inputs, so remove it (MLflow reads MLFLOW_TRACKING_USERNAME and _PASSWORD)"
+        )
+    return data
 
 
 def _file(path: str, content: bytes) -> BundleFile:

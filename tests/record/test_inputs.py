@@ -59,6 +59,16 @@ def test_an_input_changed_after_it_was_read_is_refused(tmp_path: Path) -> None:
     assert not (tmp_path / "bundle").exists()
 
 
+def test_an_input_holding_a_credential_is_not_carried(tmp_path: Path) -> None:
+    config = _project(tmp_path, GOOD + "tracking_uri: https://ci:s3cret@mlflow.example\n")
+    inputs = api.load_inputs(api.LoadOptions(config=config))
+    options = api.ReleaseOptions(evidence_file=_snapshot(tmp_path), as_of=AS_OF, pdf=False)
+    with pytest.raises(OutputError, match=r"riskcards\.yaml holds a credential") as caught:
+        api.release(inputs, tmp_path / "bundle", None, options)
+    assert "s3cret" not in str(caught.value)
+    assert not (tmp_path / "bundle").exists()
+
+
 def test_a_bundle_without_a_record_cannot_be_re_made(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match=r"no inputs/release\.json"):
         read_record(tmp_path)
