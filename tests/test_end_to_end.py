@@ -47,6 +47,8 @@ def test_bundle_contract(demo: dict[str, Path]) -> None:
         ("gap-report", "json"),
         ("evidence", "json"),
         ("summary", "md"),
+        ("input", "yaml"),  # inputs/: the project file, attestations, sidecars
+        ("input", "json"),  # inputs/release.json
     }
     assert {f["framework"] for f in manifest["files"] if f["kind"] == "gap-report"} == {
         "nist-ai-rmf",
