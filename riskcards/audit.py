@@ -15,7 +15,7 @@ from __future__ import annotations
 import hashlib
 import json
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -91,11 +91,27 @@ def remake(bundle: Path, manifest: Manifest | None = None) -> Made:
     return made.adding(kept) if kept else made
 
 
-def diff_bundles(old: Path, new: Path) -> dict[str, Any]:
-    """``riskcards diff``: what changed from bundle ``old`` to bundle ``new``."""
-    for bundle in (old, new):
-        read_manifest(bundle)
-    return diff(read_bundle(old), read_bundle(new))
+def diff_bundles(
+    old: str | Path,
+    new: str | Path,
+    load: LoadOptions | None = None,
+    options: ReleaseOptions | None = None,
+) -> dict[str, Any]:
+    """``riskcards diff``: what changed from ``old`` to ``new``, each a bundle folder or a
+    target (assessed now against the project in ``load``, nothing written)."""
+    return diff(_side(old, load, options), _side(new, load, options))
+
+
+def _side(
+    side: str | Path, load: LoadOptions | None, options: ReleaseOptions | None
+) -> dict[str, bytes]:
+    if Path(side).is_dir():
+        read_manifest(Path(side))
+        return read_bundle(Path(side))
+    inputs = load_inputs(load or LoadOptions())
+    chosen = replace(options or ReleaseOptions(), formats=("json",))
+    made = make_bundle(inputs, str(side), chosen)
+    return {f.path: f.content for f in made.files} | {MANIFEST: manifest_bytes(made.manifest)}
 
 
 def diff_text(found: dict[str, Any], fmt: str) -> str:

@@ -201,6 +201,20 @@ def test_diff_between_the_two_demo_versions(demo: Demo, tmp_path: Path) -> None:
     assert embedded["regressions"] == found["regressions"]
 
 
+def test_diff_of_two_targets_assesses_them_now(demo: Demo, tmp_path: Path) -> None:
+    done = riskcards(
+        "diff", "models:/credit-risk@champion", "models:/credit-risk@challenger",
+        "--config", str(demo.config), "--tracking-uri", demo.logged.tracking_uri,
+        "--format", "json", "--fail-on-regression", cwd=tmp_path,
+    )  # fmt: skip
+    assert done.returncode == 1, done.stderr
+    found = json.loads(done.stdout)
+    from_bundles = json.loads((demo.v2 / "diff.json").read_text())
+    assert [(s["control"], s["new"]) for s in found["statuses"]] == [
+        (s["control"], s["new"]) for s in from_bundles["statuses"]
+    ]
+
+
 def test_keys_generate_makes_a_private_key_only_its_owner_reads(tmp_path: Path) -> None:
     done = riskcards("keys", "generate", str(tmp_path / "k"), cwd=tmp_path)
     assert done.returncode == 0, done.stderr

@@ -14,7 +14,7 @@ from typing import Any
 
 import click
 
-from riskcards.cli.common import run, tracking_uri_option, with_options
+from riskcards.cli.common import config_option, run, tracking_uri_option, with_options
 
 _bundle = click.Path(exists=True, file_okay=False, path_type=Path)
 
@@ -87,8 +87,10 @@ def generate(folder: Path) -> None:
 
 
 @click.command()
-@click.argument("old", type=_bundle)
-@click.argument("new", type=_bundle)
+@click.argument("old")
+@click.argument("new")
+@tracking_uri_option
+@config_option
 @click.option(
     "--format",
     "fmt",
@@ -98,12 +100,22 @@ def generate(folder: Path) -> None:
     help="How to print the diff.",
 )
 @click.option("--fail-on-regression", is_flag=True, help="Exit 1 when a control got worse.")
-def diff(old: Path, new: Path, fmt: str, fail_on_regression: bool) -> None:
-    """What changed from bundle OLD to bundle NEW: control statuses (regressions first),
-    metrics, datasets, thresholds, waivers, attestations, catalogue and mapping versions."""
-    from riskcards import audit
+def diff(
+    old: str,
+    new: str,
+    tracking_uri: str | None,
+    config: Path | None,
+    fmt: str,
+    fail_on_regression: bool,
+) -> None:
+    """What changed from OLD to NEW, each a bundle folder or a target (runs:/..., models:/...,
+    assessed now with --config): control statuses (regressions first), metrics, datasets,
+    thresholds, waivers, attestations, catalogue and mapping versions."""
+    from riskcards import api, audit
 
-    found: dict[str, Any] = run(lambda: audit.diff_bundles(old, new))
+    load = api.LoadOptions(config=config)
+    options = api.ReleaseOptions(tracking_uri=tracking_uri)
+    found: dict[str, Any] = run(lambda: audit.diff_bundles(old, new, load, options))
     click.echo(audit.diff_text(found, fmt), nl=False)
     if fail_on_regression and found["regressions"]:
         click.echo(f"riskcards diff: {found['regressions']} regression(s)", err=True)
