@@ -457,7 +457,10 @@ def previous_diff(previous: Path, files: Sequence[BundleFile]) -> list[BundleFil
 
 def sign_bundle(made: Made, key: Path) -> BundleFile:
     """``attestation.intoto.json``: the statement over every file, signed with ``key``."""
-    content = bundle_attestation(made.files, manifest_bytes(made.manifest), made.assessment, key)
+    run_id = made.assessed.evidence.target.run_id
+    content = bundle_attestation(
+        made.files, manifest_bytes(made.manifest), made.assessment, key, f"runs:/{run_id}"
+    )
     return BundleFile(ATTESTATION, "attestation", "json", content)
 
 

@@ -19,6 +19,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
+from riskcards import __version__
 from riskcards.api import LoadOptions, Made, ReleaseOptions, load_inputs, make_bundle
 from riskcards.bundle import manifest_bytes
 from riskcards.collect.targets import parse_target
@@ -58,6 +59,12 @@ def verify(bundle: Path, key: Path | None = None) -> Verification:
     remade = {f.path: f.content for f in made.files} | {MANIFEST: manifest_bytes(made.manifest)}
     problems += compare(bundle, remade)
     problems += built_in_changes(manifest.inputs if manifest else (), made.assessed.inputs.files)
+    made_by = manifest.riskcards_version if manifest else __version__
+    if problems and made_by != __version__:
+        problems.append(
+            f"note: the bundle was made by riskcards {made_by}, this is {__version__}; "
+            "re-rendering with another version may itself change bytes"
+        )
     return Verification((*problems, *signed), signature, len(remade))
 
 

@@ -178,6 +178,8 @@ def test_the_statement_is_in_toto_v1_with_the_test_result_predicate(demo: Demo) 
     assert statement["predicateType"] == "https://in-toto.io/attestation/test-result/v0.1"
     assert statement["predicate"]["result"] == "FAILED"  # the challenger has blocking gaps
     assert "nist-ai-rmf MEASURE 2.11" in statement["predicate"]["failedTests"]
+    evidence = json.loads((demo.v2 / "evidence.json").read_text())
+    assert statement["predicate"]["url"] == f"runs:/{evidence['target']['run_id']}"
     names = {s["name"] for s in statement["subject"]}
     assert "manifest.json" in names and "inputs/riskcards.yaml" in names
 

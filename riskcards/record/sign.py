@@ -192,7 +192,7 @@ def check_signature(payload: bytes, signatures: Sequence[Mapping[str, str]], key
 
 
 def bundle_attestation(
-    files: Sequence[BundleFile], manifest: bytes, assessment: Assessment, key: Path
+    files: Sequence[BundleFile], manifest: bytes, assessment: Assessment, key: Path, url: str
 ) -> bytes:
     """The signed envelope over every file of a bundle and its manifest, with the gate result."""
     subjects = {f.path: hashlib.sha256(f.content).hexdigest() for f in files}
@@ -208,7 +208,7 @@ def bundle_attestation(
             failed=failed,
             met=control_ids(assessment, blocking=False),
             configuration=[("manifest.json", subjects["manifest.json"]), *configuration],
-            url=None,
+            url=url,
         ),
         key,
     )
