@@ -24,6 +24,7 @@ from riskcards.assess import assess, checks_for_control, describe_check
 from riskcards.bundle import (
     build_manifest,
     check_destination,
+    manifest_bytes,
     sha256_bytes,
     write_bundle,
     write_file_atomically,
@@ -47,10 +48,15 @@ from riskcards.load.project import Project
 from riskcards.load.safe_yaml import did_you_mean
 from riskcards.models.analysis import Analysis
 from riskcards.models.assessment import Assessment
-from riskcards.models.bundle import InputFile, Manifest
+from riskcards.models.bundle import BundleFile, InputFile, Manifest
 from riskcards.models.catalogue import Catalogue
 from riskcards.models.evidence import EvidenceSnapshot
 from riskcards.models.mapping import Check
+from riskcards.record.diff import diff, diff_files, read_bundle
+from riskcards.record.gate import gate_tags
+from riskcards.record.inputs import embed_inputs
+from riskcards.record.sign import ATTESTATION, bundle_attestation
+from riskcards.record.verify import MANIFEST, read_manifest
 from riskcards.render import EVIDENCE, default_formats, main_document, render
 from riskcards.render.formats import formats, selected
 from riskcards.render.junit import junit_xml
@@ -89,6 +95,9 @@ class ReleaseOptions:
     max_table_bytes: int = 5 * 1024 * 1024
     link_base: str | None = None
     ticket_format: str = "md"
+    previous: Path | None = None  # a previous bundle: embed the diff against it
+    sign: Path | None = None  # an Ed25519 private key: write attestation.intoto.json
+    log_to_mlflow: bool = False  # log the bundle to the source run, tag the model version
 
 
 @dataclass(frozen=True)
@@ -287,14 +296,49 @@ def release(
     target: str | None = None,
     options: ReleaseOptions = ReleaseOptions(),
 ) -> ReleaseResult:
-    """Release one target: every document, written atomically into ``out``."""
+    """Release one target: every document and its inputs, written atomically into ``out``;
+    with the diff against ``options.previous``, signed with ``options.sign``, logged to
+    MLflow with ``options.log_to_mlflow``."""
     check_destination(out)
+    made = make_bundle(inputs, target, options)
+    if options.previous is not None:
+        made = made.adding(previous_diff(options.previous, made.files))
+    signed = [sign_bundle(made, options.sign)] if options.sign else []
+    written = write_bundle(out, [*made.files, *signed], made.manifest)
+    result = ReleaseResult(
+        out=written,
+        main=written / made.manifest.main,
+        manifest=made.manifest,
+        assessment=made.assessment,
+    )
+    if options.log_to_mlflow:
+        log_release(made.assessed.evidence, result, _collect_options(inputs.project, options))
+    return result
+
+
+@dataclass(frozen=True)
+class Made:
+    """A bundle made in memory: its files (inputs/ included) and manifest, not yet written."""
+
+    assessed: Assessed
+    files: tuple[BundleFile, ...]
+    manifest: Manifest
+
+    @property
+    def assessment(self) -> Assessment:
+        return self.assessed.assessment
+
+    def adding(self, files: Sequence[BundleFile]) -> Made:
+        return _made(self.assessed, (*self.files, *files))
+
+
+def make_bundle(inputs: Inputs, target: str | None, options: ReleaseOptions) -> Made:
+    """Collect, analyse, assess and render one target, with its inputs: nothing written."""
     formats = output_formats(inputs, options)
     done = assess_target(inputs, target, options)
-    evidence, assessment = done.evidence, done.assessment
     files = render(
-        evidence,
-        assessment,
+        done.evidence,
+        done.assessment,
         inputs.catalogues,
         formats=formats,
         templates=inputs.templates,
@@ -304,21 +348,27 @@ def release(
         link_base=options.link_base,
         ticket_format=options.ticket_format,
     )
+    embedded = embed_inputs(
+        inputs, as_of=done.assessment.as_of, strict=options.strict, formats=formats
+    )
+    return _made(done, (*files, *embedded))
+
+
+def _made(done: Assessed, files: Sequence[BundleFile]) -> Made:
+    evidence = done.evidence
     evidence_bytes = next(f.content for f in files if f.path == EVIDENCE)
-    main = main_document(files)
     manifest = build_manifest(
         files,
         target=evidence.target.uri,
         model=evidence.target.display,
-        as_of=assessment.as_of,
-        main=main,
+        as_of=done.assessment.as_of,
+        main=main_document(files),
         inputs=(
-            *inputs.files,
+            *done.inputs.files,
             InputFile(role="evidence", name=EVIDENCE, sha256=sha256_bytes(evidence_bytes)),
         ),
     )
-    written = write_bundle(out, files, manifest)
-    return ReleaseResult(out=written, main=written / main, manifest=manifest, assessment=assessment)
+    return Made(assessed=done, files=tuple(files), manifest=manifest)
 
 
 def check(
@@ -398,4 +448,45 @@ def demo(
         assessment=result.assessment,
         tracking_uri=logged.tracking_uri,
         model_uri=model_uri,
+    )
+
+
+# --- the release record: verify, sign, diff, write-back, promote --------------------------
+
+
+def previous_diff(previous: Path, files: Sequence[BundleFile]) -> list[BundleFile]:
+    """``release --previous``: the diff against that bundle, as files of this one."""
+    read_manifest(previous)
+    return diff_files(diff(read_bundle(previous), {f.path: f.content for f in files}))
+
+
+def sign_bundle(made: Made, key: Path) -> BundleFile:
+    """``attestation.intoto.json``: the statement over every file, signed with ``key``."""
+    run_id = made.assessed.evidence.target.run_id
+    content = bundle_attestation(
+        made.files, manifest_bytes(made.manifest), made.assessment, key, f"runs:/{run_id}"
+    )
+    return BundleFile(ATTESTATION, "attestation", "json", content)
+
+
+def log_release(evidence: EvidenceSnapshot, result: ReleaseResult, collect: CollectOptions) -> str:
+    """``release --log-to-mlflow``: the bundle to the source run, the verdict to the version."""
+    from riskcards.collect.mlflow import publish
+
+    target = evidence.target
+    if not collect.tracking_uri or not target.run_id:
+        raise UsageError("--log-to-mlflow needs an MLflow target and its tracking URI")
+    digest = sha256_bytes((result.out / MANIFEST).read_bytes())
+    version = (
+        (target.model_name, target.model_version)
+        if target.model_name and target.model_version
+        else None
+    )
+    return publish.log_release(
+        collect.tracking_uri,
+        target.run_id,
+        result.out,
+        result.manifest.as_of.isoformat(),
+        version,
+        gate_tags(result.assessment, digest, result.manifest.as_of),
     )

@@ -28,6 +28,9 @@ from riskcards.models.bundle import BundleFile, InputFile, Manifest, ManifestFil
 from riskcards.signals import signals_held
 
 MANIFEST = "manifest.json"
+# The signature (release --sign) signs the manifest, so the manifest cannot list it.
+SIGNATURE = "attestation.intoto.json"
+UNLISTED = frozenset({MANIFEST, SIGNATURE})
 
 
 def sha256_bytes(data: bytes) -> str:
@@ -119,7 +122,7 @@ def _not_a_bundle(out: Path) -> str | None:
             return f"{rel} is a symlink"
         if path.is_dir() and PurePosixPath(rel) not in folders:
             return f"folder {rel} is not part of the bundle"
-        if path.is_file() and rel != MANIFEST and rel not in listed:
+        if path.is_file() and rel not in UNLISTED and rel not in listed:
             return f"{rel} is not listed in its manifest"
     problems = verify_bundle(out)
     return f"{problems[0]}" if problems else None
@@ -203,7 +206,8 @@ def write_file_atomically(path: Path, data: bytes) -> None:
 
 
 def verify_bundle(out: Path) -> list[str]:
-    """Problems found re-hashing a bundle against its manifest (empty when it verifies)."""
+    """Problems found re-hashing a bundle against its manifest (empty when it verifies); the
+    signature, which cannot be listed, is checked by ``riskcards verify``."""
     manifest = Manifest.model_validate_json((out / MANIFEST).read_bytes())
     problems = []
     listed = {f.path for f in manifest.files}
@@ -217,7 +221,7 @@ def verify_bundle(out: Path) -> list[str]:
             problems.append(f"{f.path}: sha256 differs from the manifest")
     for path in sorted(out.rglob("*")):
         rel = path.relative_to(out).as_posix()
-        if path.is_file() and rel != MANIFEST and rel not in listed:
+        if path.is_file() and rel not in UNLISTED and rel not in listed:
             problems.append(f"{rel}: not listed in the manifest")
     return problems
 

@@ -146,6 +146,8 @@ def test_the_project_file_can_name_the_formats(tmp_path: Path) -> None:
     result = release(inputs, tmp_path / "out", f"evidence:{_snapshot_file(tmp_path)}", NO_PDF)
     assert sorted(f.path for f in result.manifest.files) == [
         "evidence.json",
+        "inputs/release.json",  # the project file named no folder or sidecar to carry
+        "inputs/riskcards.yaml",
         "junit.xml",
         "summary.md",
     ]

@@ -31,6 +31,8 @@ LAYERS: dict[str, set[str]] = {
     "render": {"errors", "models", "resources", "signals", "version"},
     "bundle": {"errors", "models", "signals", "version"},
     "demo": {"errors"},
+    # the release record's pure parts: embed and read inputs, compare, sign, diff
+    "record": {"errors", "models", "load", "bundle", "redact", "version"},
     "api": {
         "errors",
         "redact",
@@ -43,9 +45,12 @@ LAYERS: dict[str, set[str]] = {
         "render",
         "bundle",
         "demo",
+        "record",
         "version",
     },
-    "cli": {"errors", "redact", "api", "version"},
+    # verify, diff, keys, promote: re-make a bundle with api, compare with record
+    "audit": {"errors", "models", "collect", "bundle", "record", "render", "api", "version"},
+    "cli": {"errors", "redact", "api", "audit", "version"},
 }
 # the only places allowed to import these heavy third-party packages (module prefixes)
 HEAVY = {

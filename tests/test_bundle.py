@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from riskcards.bundle import BundleFile, build_manifest, verify_bundle, write_bundle
+from riskcards.bundle import SIGNATURE, BundleFile, build_manifest, verify_bundle, write_bundle
 from riskcards.errors import OutputError
 from riskcards.models.bundle import InputFile
 from tests.conftest import AS_OF
@@ -72,6 +72,17 @@ def test_replaces_a_previous_bundle_and_leaves_no_temporary_folders(tmp_path: Pa
     with pytest.raises(OutputError, match=r"stale\.html is not listed in its manifest"):
         write_bundle(out, FILES, _manifest())  # type: ignore[arg-type]
     assert (out / "stale.html").read_text() == "someone else's file"
+
+
+def test_a_signed_bundle_is_still_riskcards_own(tmp_path: Path) -> None:
+    """The signature signs the manifest, so the manifest cannot list it: a signed bundle is
+    replaced by the next release, and verifies, like an unsigned one."""
+    out = tmp_path / "bundle"
+    write_bundle(out, FILES, _manifest())  # type: ignore[arg-type]
+    (out / SIGNATURE).write_text("{}")
+    assert verify_bundle(out) == []
+    write_bundle(out, FILES[:1], _manifest(FILES[:1]))  # type: ignore[arg-type]
+    assert sorted(p.name for p in out.iterdir()) == ["manifest.json", "model-card.html"]
 
 
 def test_refuses_a_foreign_folder_and_touches_nothing(tmp_path: Path) -> None:

@@ -75,6 +75,8 @@ def test_bundle_contract(demo: dict[str, Path]) -> None:
         ("statement-of-applicability", "html"),
         ("statement-of-applicability", "pdf"),
         ("statement-of-applicability", "csv"),
+        ("input", "yaml"),  # inputs/: the project file, attestations, sidecars
+        ("input", "json"),  # inputs/release.json
     }
     assert {f["framework"] for f in manifest["files"] if f["kind"] == "gap-report"} == {
         "nist-ai-rmf",

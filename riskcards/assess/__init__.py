@@ -92,7 +92,10 @@ def assess(
         if check.id in override_notes:
             update["override"] = override_notes[check.id]
         results[check.id] = result.model_copy(update=update)
-    attested = [(r, evaluate_attestation(r, evidence, as_of)) for r in decisions.attestations]
+    versions = {cid: cat.version for cid, cat in catalogues.items()}
+    attested = [
+        (r, evaluate_attestation(r, evidence, as_of, versions)) for r in decisions.attestations
+    ]
     named = {c for ch in mapping.checks for c in ch.controls} | {
         c for r in decisions.attestations for c in r.attestation.controls
     }

@@ -8,7 +8,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 
 from riskcards.models.assessment import (
@@ -23,7 +23,13 @@ from riskcards.models.assessment import (
 from riskcards.models.base import fmt_number
 from riskcards.models.evidence import EvidenceSnapshot
 from riskcards.models.mapping import EvidenceMapping, MetricThreshold
-from riskcards.models.project import AttestationRecord, Decisions, ThresholdOverride, Waiver
+from riskcards.models.project import (
+    AttestationRecord,
+    Decisions,
+    ReleaseScope,
+    ThresholdOverride,
+    Waiver,
+)
 
 # --- overrides ----------------------------------------------------------------------------
 
@@ -68,7 +74,10 @@ def apply_overrides(
 
 
 def evaluate_attestation(
-    record: AttestationRecord, ev: EvidenceSnapshot, as_of: datetime
+    record: AttestationRecord,
+    ev: EvidenceSnapshot,
+    as_of: datetime,
+    catalogue_versions: Mapping[str, str] | None = None,
 ) -> CheckResult:
     """An attestation counts while it is dated, unexpired and made for what is being released."""
     att = record.attestation
@@ -95,7 +104,7 @@ def evaluate_attestation(
     elif att.expires is not None and att.expires <= day:
         problem = f"expired on {att.expires.isoformat()}; it no longer counts"
     elif att.scope is not None:
-        problem = _out_of_scope(att.scope, ev)
+        problem = _out_of_scope(att.scope, ev, catalogue_versions or {})
     if problem:
         return CheckResult(
             status=CheckStatus.NOT_EVIDENCED, reason=f"attestation {att.id} {problem}", **base
@@ -110,16 +119,30 @@ def evaluate_attestation(
     )
 
 
-def _out_of_scope(scope: object, ev: EvidenceSnapshot) -> str | None:
+def _out_of_scope(
+    scope: ReleaseScope, ev: EvidenceSnapshot, catalogue_versions: Mapping[str, str]
+) -> str | None:
+    """Why an attestation does not count for this release: another model, or stale because
+    what it was made for changed ("stale (dataset changed: c271 to 9a0e)")."""
     mv = ev.model_version
-    model, version, digest = (getattr(scope, k) for k in ("model", "version", "dataset_digest"))
-    if model is not None and (mv is None or mv.name != model):
-        return f"was made for model {model!r}, not {ev.target.display}"
-    if version is not None and (mv is None or mv.version != version):
-        return f"was made for version {version}, not {ev.target.display}"
-    if digest is not None and all(d.digest != digest for d in ev.run.datasets):
-        return f"was made for dataset digest {digest}, which this run did not use"
-    return None
+    if scope.model is not None and (mv is None or mv.name != scope.model):
+        return f"was made for model {scope.model!r}, not {ev.target.display}"
+    changed = []
+    if scope.version is not None and (mv is None or mv.version != scope.version):
+        changed.append(("model version", scope.version, mv.version if mv else "none"))
+    digests = [d.digest for d in ev.run.datasets if d.digest]
+    if scope.dataset_digest is not None and scope.dataset_digest not in digests:
+        changed.append(("dataset", scope.dataset_digest, ", ".join(digests) or "none"))
+    commit = ev.run.system_tags.get("mlflow.source.git.commit")
+    if scope.git_commit is not None and commit != scope.git_commit:
+        changed.append(("code commit", scope.git_commit, commit or "none"))
+    for fw, version in sorted(scope.catalogue_versions.items()):
+        now = catalogue_versions.get(fw)
+        if now != version:
+            changed.append((f"{fw} catalogue", version, now or "none"))
+    if not changed:
+        return None
+    return "is stale (" + "; ".join(f"{w} changed: {a} to {b}" for w, a, b in changed) + ")"
 
 
 # --- not applicable, waivers and the gate -------------------------------------------------

@@ -13,6 +13,7 @@ import click
 from riskcards import __version__
 from riskcards.cli.demo import demo
 from riskcards.cli.frameworks import frameworks
+from riskcards.cli.record import diff, keys, promote, verify
 from riskcards.cli.release import check, evidence, release
 
 
@@ -24,12 +25,13 @@ def cli() -> None:
     written as one bundle with a manifest of sha256 hashes.
 
     \b
-    Exit codes: 0 done; 1 blocking gaps (check); 2 usage or configuration error;
-    3 evidence-source error (tracking server unreachable, run or model not found).
+    Exit codes: 0 done; 1 blocking gaps (check), a difference (verify), a regression
+    (diff --fail-on-regression), a refused promotion (promote); 2 usage or configuration
+    error; 3 evidence-source error (tracking server unreachable, run or model not found).
     """
 
 
-for _command in (release, check, evidence, demo, frameworks):
+for _command in (release, check, evidence, demo, frameworks, verify, keys, diff, promote):
     cli.add_command(_command)
 
 

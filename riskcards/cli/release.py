@@ -25,6 +25,7 @@ from riskcards.cli.common import (
     tracking_uri_option,
     with_options,
 )
+from riskcards.cli.record import release_record_options
 from riskcards.errors import EXIT_BLOCKING_GAP
 
 
@@ -39,6 +40,7 @@ from riskcards.errors import EXIT_BLOCKING_GAP
 )
 @assessment_options
 @render_options
+@release_record_options
 def release(target: str | None, out: Path, **params: Any) -> None:
     """Release TARGET: runs:/<run_id>, models:/<name>/<version>, models:/<name>@<alias>
     or evidence:<file>.

@@ -31,7 +31,9 @@ _HARMLESS_WARNINGS = (
     r"Hint: Inferred schema contains integer column",
 )
 # What MLflow prints (not logs) when it registers a model; riskcards reports it itself.
-_REGISTRY_CHATTER = re.compile(r"(Successfully registered model|Created version) '.*")
+_REGISTRY_CHATTER = re.compile(
+    r"(Successfully registered model|Created version|Registered model) '.*"
+)
 
 
 def check_out_dir(out_dir: Path) -> Path:

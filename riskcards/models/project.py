@@ -254,11 +254,18 @@ class ProjectConfig(Frozen):
 
 
 class ReleaseScope(Frozen):
-    """Binds an attestation to the model version or dataset it was made for."""
+    """Binds an attestation to what it was made for: when any of these changes, it is stale
+    and no longer counts."""
 
     model: Identifier | None = None
     version: Identifier | None = None
     dataset_digest: Identifier | None = None
+    git_commit: Identifier | None = Field(
+        default=None, description="the code commit (the run's mlflow.source.git.commit)"
+    )
+    catalogue_versions: dict[Identifier, Identifier] = Field(
+        default_factory=dict, description="framework id -> the catalogue version attested"
+    )
 
 
 class Attestation(Frozen):

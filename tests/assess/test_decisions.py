@@ -102,11 +102,37 @@ def _attestation(**changes: object) -> AttestationRecord:
         (
             {"scope": ReleaseScope(model="credit-risk", version="2")},
             ControlStatus.GAP,
-            "made for version 2",
+            "is stale (model version changed: 2 to 3)",
         ),
-        ({"scope": ReleaseScope(dataset_digest="ffff")}, ControlStatus.GAP, "digest ffff"),
         (
-            {"scope": ReleaseScope(model="credit-risk", version="3", dataset_digest="a1a2a3a4")},
+            {"scope": ReleaseScope(dataset_digest="c271")},
+            ControlStatus.GAP,
+            "is stale (dataset changed: c271 to ",
+        ),
+        (
+            {"scope": ReleaseScope(git_commit="0a1b2c3")},
+            ControlStatus.GAP,
+            "is stale (code commit changed: 0a1b2c3 to none)",
+        ),
+        (
+            {"scope": ReleaseScope(catalogue_versions={"nist-ai-rmf": "0.9"})},
+            ControlStatus.GAP,
+            "is stale (nist-ai-rmf catalogue changed: 0.9 to 1.0)",
+        ),
+        (
+            {"scope": ReleaseScope(model="fraud")},
+            ControlStatus.GAP,
+            "was made for model 'fraud'",
+        ),
+        (
+            {
+                "scope": ReleaseScope(
+                    model="credit-risk",
+                    version="3",
+                    dataset_digest="a1a2a3a4",
+                    catalogue_versions={"nist-ai-rmf": "1.0"},
+                )
+            },
             ControlStatus.MET,
             "",
         ),

@@ -54,6 +54,7 @@ def test_log_demo_returns_where_it_logged(logged: DemoLogged) -> None:
         "data",
         "mlflow.db",
         "model-src",
+        "model-src-challenger",
     ]
 
 
@@ -141,7 +142,10 @@ def test_the_model_is_registered_with_the_champion_alias(logged: DemoLogged) -> 
     registered = client.get_registered_model("credit-risk")
     assert registered.description == REGISTERED_MODEL_DESCRIPTION
     assert registered.tags == REGISTERED_MODEL_TAGS
-    assert {k: str(v) for k, v in registered.aliases.items()} == {"champion": "1"}
+    assert {k: str(v) for k, v in registered.aliases.items()} == {
+        "champion": "1",
+        "challenger": "2",
+    }
 
 
 @pytest.mark.integration
@@ -164,3 +168,20 @@ def test_the_served_model_scores_like_the_numpy_model(
     assert list(out.columns) == ["default_probability", "prediction"]
     assert np.allclose(out["default_probability"], trained.training.model.predict_proba(features))
     assert np.array_equal(out["prediction"], trained.evaluation.predictions)
+
+
+@pytest.mark.integration
+@pytest.mark.slow
+def test_the_challenger_is_better_at_one_metric_and_worse_at_another(logged: DemoLogged) -> None:
+    client = _client(logged)
+    challenger = client.get_model_version_by_alias("credit-risk", "challenger")
+    assert str(challenger.version) == logged.challenger_version == "2"
+    assert challenger.run_id != logged.run_id
+    champion = client.get_run(logged.run_id).data
+    second = client.get_run(challenger.run_id).data
+    assert (second.params["l2"], second.params["decision_threshold"]) == ("3.0", "0.35")
+    assert second.metrics["recall_score"] > champion.metrics["recall_score"] + 0.1
+    assert (
+        second.metrics["expected_calibration_error"]
+        > champion.metrics["expected_calibration_error"] + 0.03
+    )

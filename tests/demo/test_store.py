@@ -59,7 +59,9 @@ def test_rerunning_replaces_the_earlier_store(logged: DemoLogged, tmp_path: Path
     assert again.model_version == "1"
     assert again.run_id != logged.run_id
     experiment = client.get_experiment_by_name("credit-risk")
-    assert [r.info.run_id for r in client.search_runs([experiment.experiment_id])] == [again.run_id]
+    runs = client.search_runs([experiment.experiment_id], order_by=["attributes.start_time ASC"])
+    assert runs[0].info.run_id == again.run_id
+    assert len(runs) == 2  # the champion and the challenger, nothing of the earlier store
     assert (out / "report.html").read_text() == "an earlier report"
 
 
