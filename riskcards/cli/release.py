@@ -92,7 +92,7 @@ def check(target: str | None, junit: Path | None, **params: Any) -> None:
 
 def _why(control: Any, severities: set[str]) -> str:
     """The first failing check of a blocking control (one of the gate's severities first)."""
-    failing = [r for r in control.checks if r.status.value not in ("pass", "not_applicable")]
+    failing = [r for r in control.checks if r.failing]
     first = next((r for r in failing if r.severity in severities), failing[0] if failing else None)
     why = f"{first.title} ({first.severity}): {first.reason}" if first else control.reason
     more = f" (+{len(failing) - 1} more)" if len(failing) > 1 else ""

@@ -84,6 +84,12 @@ class CheckResult(Frozen):
     source: str = Field(default="mapping", description="'mapping' or 'attestation'")
     expires: str | None = Field(default=None, description="an attestation's expiry date")
 
+    @property
+    def failing(self) -> bool:
+        """Judged and not passed. A check that does not apply to the model's task is neither
+        passed nor failing: it names no owner, asks no remediation and blocks nothing."""
+        return self.status not in (CheckStatus.PASS, CheckStatus.NOT_APPLICABLE)
+
 
 class ControlResult(Frozen):
     catalogue_id: str

@@ -14,7 +14,6 @@ from collections.abc import Iterator, Sequence
 
 from riskcards.models.assessment import (
     CheckResult,
-    CheckStatus,
     ControlResult,
     ControlStatus,
     EvidenceRef,
@@ -58,16 +57,14 @@ def status_name(control: ControlResult) -> str:
 
 def severity(control: ControlResult) -> str | None:
     """The highest severity among the checks that did not pass (None: none failed)."""
-    found = [c.severity for c in control.checks if c.status is not CheckStatus.PASS]
+    found = [c.severity for c in control.checks if c.failing]
     ranked = [s for s in SEVERITIES if s in found]
     return ranked[-1] if ranked else None
 
 
 def owners(control: ControlResult) -> tuple[str, ...]:
     """Who remediates the control: the owners of its checks that did not pass, sorted."""
-    return tuple(
-        sorted({c.owner for c in control.checks if c.owner and c.status is not CheckStatus.PASS})
-    )
+    return tuple(sorted({c.owner for c in control.checks if c.owner and c.failing}))
 
 
 def evidence_of(checks: Sequence[CheckResult]) -> Iterator[EvidenceRef]:

@@ -25,7 +25,7 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
-from riskcards.models.assessment import CheckStatus, ControlResult, ControlStatus
+from riskcards.models.assessment import ControlResult, ControlStatus
 from riskcards.models.assessment import FrameworkAssessment as Framework
 from riskcards.models.bundle import JSON_FORMAT, BundleFile
 from riskcards.render.exports.common import (
@@ -81,7 +81,7 @@ def _failing(c: ControlResult) -> list[tuple[str, str]]:
     """(check id, what went wrong) for each check that did not pass."""
     found = []
     for k in c.checks:
-        if k.status is CheckStatus.PASS:
+        if not k.failing:
             continue
         said = f"{k.title} ({k.status.value}, {k.severity}): {k.reason}"
         if k.expected:

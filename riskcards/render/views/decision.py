@@ -110,9 +110,7 @@ def _blocking_items(
             ref = ControlRef(
                 framework=fw.catalogue_title, control_id=r.control_id, link=_link(r, prefix)
             )
-            failing: list[CheckResult | None] = [
-                c for c in r.checks if c.status is not CheckStatus.PASS
-            ]
+            failing: list[CheckResult | None] = [c for c in r.checks if c.failing]
             for c in failing or [None]:
                 key = c.check_id if c else f"required {fw.catalogue_id} {r.control_id}"
                 item = found.get(key) or BlockingItem(

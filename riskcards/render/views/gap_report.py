@@ -132,14 +132,14 @@ class GapReport(Frozen):
 
 def _cite(c: CheckResult, analysis: Analysis | None = None) -> CheckCite:
     return CheckCite(
-        detail=fairness_detail(c, analysis) if c.status is not CheckStatus.PASS else None,
+        detail=fairness_detail(c, analysis) if c.failing else None,
         check_id=c.check_id,
         title=c.title,
         status=c.status.value,
         observed=c.observed,
         expected=c.expected,
         owner=c.owner,
-        remediation=c.remediation if c.status is not CheckStatus.PASS else None,
+        remediation=c.remediation if c.failing else None,
         anchor=check_anchor(c.check_id),
     )
 

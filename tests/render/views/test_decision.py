@@ -7,6 +7,7 @@ import datetime as dt
 
 from riskcards.assess import assess
 from riskcards.load.catalogues import Loaded
+from riskcards.models.assessment import CheckStatus
 from riskcards.models.project import Attestation, AttestationRecord, Decisions, Gate, Waiver
 from riskcards.render.views.decision import build_decision
 from tests.conftest import AS_OF, make_snapshot
@@ -81,3 +82,21 @@ def test_one_ticket_with_two_expiries_is_a_conflict(loaded: Loaded) -> None:
         expired
         and expired[0].waiver == f"waiver RISK-2 expired {AS_OF.date() - dt.timedelta(days=5)}"
     )
+
+
+def test_checks_for_another_task_are_never_blocking_items(loaded: Loaded) -> None:
+    """A blocking control also bound to regression checks lists only the checks that apply
+    to a binary classifier: a check that does not apply names no owner and blocks nothing."""
+    tags = {**make_snapshot().run.tags, "task": "binary-classification"}
+    a = assess(make_snapshot(tags=tags), loaded.catalogues, loaded.mapping, as_of=AS_OF)
+    other_task = {
+        c.check_id
+        for fw in a.frameworks
+        for r in fw.controls
+        if r.blocking
+        for c in r.checks
+        if c.status is CheckStatus.NOT_APPLICABLE
+    }
+    assert other_task  # e.g. fairness.error_gap beside demographic parity on MEASURE 2.11
+    listed = {b.check_id for b in build_decision(a, notice_days=30).blocking}
+    assert listed and not listed & other_task
