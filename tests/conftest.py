@@ -197,6 +197,7 @@ def _every_run_field(run: RunEvidence) -> dict[str, object]:
                 model_type="classifier",
                 metric_prefix="val_",
                 metrics=("val_example_count",),
+                keys={"accuracy_score": "val_accuracy"},
                 artifacts=("val_roc_curve_plot.png",),
                 dataset_name="credit-eval",
                 dataset_digest="e1e2e3e4",

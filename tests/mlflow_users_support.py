@@ -67,13 +67,15 @@ def _autolog_regression(logged: Logged) -> None:
     import mlflow
     from sklearn.datasets import load_diabetes
     from sklearn.linear_model import LinearRegression
+    from sklearn.metrics import mean_absolute_error
 
     x_train, x_test, y_train, y_test = _split(load_diabetes)
     mlflow.sklearn.autolog(log_models=True)
     try:
         with mlflow.start_run(run_name="autolog-regression") as run:
             model = LinearRegression().fit(x_train, y_train)
-            model.score(x_test, y_test)  # autolog logs this with the eval dataset
+            model.score(x_test, y_test)  # autolog: LinearRegression_score_x_test (R²)
+            mean_absolute_error(y_test, model.predict(x_test))  # mean_absolute_error_x_test
     finally:
         mlflow.sklearn.autolog(disable=True)
     logged.runs["autolog"] = run.info.run_id

@@ -90,10 +90,21 @@ def test_autolog_regression(inputs: Inputs, logged: Logged) -> None:
     assert _roles(done) == {("train", "training")}
     statuses = _statuses(done)
     assert statuses["data.training_dataset"] is PASS
-    # autolog logs training_* metrics only: no held-out number, and riskcards says so
-    assert statuses["performance.r2"] is NOT_EVIDENCED
+    # autolog's post-training metrics on x_test are the held-out numbers: model.score is R²
+    [evaluation] = done.evidence.run.evaluations
+    assert (evaluation.evaluator, evaluation.dataset_name, evaluation.role) == (
+        "sklearn autolog",
+        "x_test",
+        "test",
+    )
+    assert statuses["performance.r2"] is PASS and statuses["performance.mae"] is PASS
     r2 = next(r for r in done.assessment.checks if r.check_id == "performance.r2")
-    assert "did you mean `training_r2_score` (training data, not held out)" in r2.reason
+    assert r2.observed and r2.observed.startswith("LinearRegression_score_x_test = ")
+    assert "post-training metrics on `x_test` (test)" in r2.observed
+    # RMSE was not computed on held-out data: riskcards says so, and points at the training one
+    rmse = next(r for r in done.assessment.checks if r.check_id == "performance.rmse")
+    assert rmse.status is NOT_EVIDENCED
+    assert "`training_root_mean_squared_error` (training data, not held out)" in rmse.reason
     assert statuses["performance.roc_auc"] is NA and statuses["fairness.demographic_parity"] is NA
     _no_other_task_blocks(done)
 

@@ -22,7 +22,7 @@ import json
 import re
 from collections.abc import Callable, Iterable
 
-from riskcards.models.evidence import EvidenceSnapshot
+from riskcards.models.evidence import AUTOLOG_EVALUATOR, EvidenceSnapshot
 from riskcards.models.evidence_task import Task, TaskIdentity, TaskSource
 
 _CLASSIFICATION = "classification"  # a classifier; binary or multiclass still to tell
@@ -99,6 +99,8 @@ def _from_tag(ev: EvidenceSnapshot) -> Found:
 
 def _from_evaluate(ev: EvidenceSnapshot) -> Found:
     for e in ev.run.evaluations:
+        if e.evaluator == AUTOLOG_EVALUATOR:  # not evaluate(): the estimator says more (model)
+            continue
         if e.model_type == "regressor":
             return "regression", f"mlflow.models.evaluate model_type regressor ({e.label})"
         clue = f"mlflow.models.evaluate model_type classifier ({e.label})"

@@ -212,12 +212,20 @@ class TableArtifact(Frozen):
         return "csv" if self.format == "csv" else "json"
 
 
+AUTOLOG_EVALUATOR = "sklearn autolog"  # post-training metrics of mlflow.sklearn.autolog()
+
+
 class MlflowEvaluation(Frozen):
     """A run of ``mlflow.models.evaluate`` (default evaluator), recognised by what it logged."""
 
     model_type: Literal["classifier", "regressor"]
     metric_prefix: str = ""
     metrics: tuple[str, ...] = Field(default=(), description="the metric keys it logged")
+    keys: dict[str, str] = Field(
+        default_factory=dict,
+        description="canonical metric name -> the key logged, where that is not the prefix "
+        "and the name (autolog's post-training metrics: r2_score -> Ridge_score_X_test)",
+    )
     artifacts: tuple[str, ...] = Field(default=(), description="the artifact paths it logged")
     dataset_name: str | None = Field(default=None, description="the dataset it evaluated on")
     dataset_digest: str | None = None
@@ -227,9 +235,15 @@ class MlflowEvaluation(Frozen):
         default=None, description="from the metric prefix (val_, test_...) or the dataset's role"
     )
 
+    def key_for(self, name: str) -> str:
+        """The metric key under which this evaluation logged the metric ``name``."""
+        return self.keys.get(name, self.metric_prefix + name)
+
     @property
     def label(self) -> str:
         """``evaluation 'test_' (test, on dataset X)``: how reports name it."""
+        if self.evaluator == AUTOLOG_EVALUATOR:
+            return f"{self.evaluator} post-training metrics on `{self.dataset_name}` ({self.role})"
         prefix = f"'{self.metric_prefix}'" if self.metric_prefix else "without prefix"
         parts = [p for p in (self.role, self.dataset_name and f"dataset {self.dataset_name}") if p]
         return f"evaluate() {prefix}" + (f" ({', '.join(parts)})" if parts else "")

@@ -19,6 +19,7 @@ from pathlib import Path, PurePosixPath
 from riskcards import __version__
 from riskcards.errors import ConfigError, OutputError
 from riskcards.load import Inputs
+from riskcards.load.templates import templates_sha256
 from riskcards.models.bundle import BundleFile, InputFile
 from riskcards.models.record import INPUT_KIND, INPUTS_DIR, RELEASE_RECORD, ReleaseRecord
 from riskcards.redact import scrub
@@ -79,13 +80,20 @@ def _folders(paths: Iterable[str]) -> tuple[str, ...]:
     return tuple(kept)
 
 
-def _templates(folder: Path | None) -> list[BundleFile]:
+def _templates(folder: Path | None, recorded: Sequence[InputFile]) -> list[BundleFile]:
+    """The template set, file by file, when it still hashes as it did when it was read. A file
+    whose real path is outside the folder (a symlink out) is never rendered, so not carried."""
     if folder is None:
         return []
+    if any(item.sha256 != templates_sha256(folder) for item in recorded):
+        raise OutputError(
+            f"templates {folder} changed since they were read; nothing was written, release again"
+        )
+    root = folder.resolve()
     return [
         _file(f"{INPUTS_DIR}/templates/{p.relative_to(folder).as_posix()}", p.read_bytes())
         for p in sorted(folder.rglob("*"))
-        if p.is_file()
+        if p.is_file() and p.resolve().is_relative_to(root)
     ]
 
 
@@ -98,8 +106,8 @@ def embed_inputs(
     files: dict[str, BundleFile] = {}
     where: dict[tuple[str, str], str] = {}
     for item in inputs.files:
-        if item.role == "evidence" or is_built_in(item):
-            continue
+        if item.role in ("evidence", "template") or is_built_in(item):
+            continue  # the template set is one hash over a folder: embedded below
         path = bundle_path(item.name, item.sha256)
         files[path] = _file(path, _locate(item, project_dir))
         where[(item.role, item.name)] = path
@@ -118,7 +126,7 @@ def embed_inputs(
         for role, name in where
         if role in ("catalogue", "crosswalk") and not any(name.startswith(d) for d in project_dirs)
     ]
-    templates = _templates(inputs.templates)
+    templates = _templates(inputs.templates, [i for i in inputs.files if i.role == "template"])
     record = ReleaseRecord(
         riskcards_version=__version__,
         as_of=as_of,

@@ -85,3 +85,23 @@ def test_an_implicit_project_file_cannot_bring_templates(tmp_path: Path) -> None
     assert "CUSTOM" in (tmp_path / "out" / "model-card.html").read_text()
     assert "custom templates: t (sha256 " in r.stderr
     assert templates.exists()
+
+
+def test_the_bundle_carries_the_templates_but_no_file_a_symlink_points_out_to(
+    tmp_path: Path,
+) -> None:
+    """The bundle keeps its template set under inputs/ (so it can be re-made), but a symlink
+    in the folder to a file outside it is neither rendered nor copied into the bundle."""
+    secret = tmp_path / "secret.txt"
+    secret.write_text("do-not-ship")
+    templates = _override(tmp_path / "t", "{{ meta.model }} CUSTOM")
+    (templates / "leak.html.j2").symlink_to(secret)
+    out = tmp_path / "out"
+    r = cli(
+        "release", f"evidence:{evidence_file(tmp_path)}", "--out", out, "--no-pdf",
+        "--templates", templates,
+    )  # fmt: skip
+    assert r.returncode in (0, 1), r.stderr
+    carried = sorted(p.name for p in (out / "inputs" / "templates").iterdir())
+    assert carried == ["model_card.html.j2"]
+    assert not any("do-not-ship" in p.read_text(errors="replace") for p in out.rglob("*.*"))

@@ -101,7 +101,7 @@ def _chosen(
             for e in ev.run.evaluations
             if e.role in roles
             for i, name in enumerate(names)
-            if (m := ev.run.metric(e.metric_prefix + name)) is not None
+            if (m := ev.run.metric(e.key_for(name))) is not None
         ),
         key=lambda c: c[:3],
     )

@@ -40,6 +40,7 @@ from urllib.parse import unquote, urlsplit
 
 from riskcards.collect.mlflow import logged_models, registry, runs
 from riskcards.collect.mlflow.artifacts import fetch_table, tables_in, walk
+from riskcards.collect.mlflow.autolog import recognise_autolog
 from riskcards.collect.mlflow.calls import Calls, Secrets, mlflow_limits
 from riskcards.collect.mlflow.evaluate import evaluated_datasets, recognise_evaluations
 from riskcards.collect.mlflow.faults import (
@@ -194,7 +195,7 @@ def _collect(s: Session, spec: TargetSpec, collected_at: datetime) -> EvidenceSn
         (m for lm in models for m in lm.metrics),
         run.datasets,
         run.model_inputs,
-    )
+    ) + recognise_autolog(run.tags, run.system_tags, (m.key for m in metrics))
     datasets = evaluated_datasets(run.datasets, evaluations, run.system_tags.get("mlflow.datasets"))
     run = run.model_copy(update={"evaluations": evaluations, "datasets": datasets})
     return EvidenceSnapshot(
