@@ -65,9 +65,9 @@ def log_all(root: Path) -> Logged:
 
 def _autolog_regression(logged: Logged) -> None:
     import mlflow
+    import sklearn.metrics
     from sklearn.datasets import load_diabetes
     from sklearn.linear_model import LinearRegression
-    from sklearn.metrics import mean_absolute_error
 
     x_train, x_test, y_train, y_test = _split(load_diabetes)
     mlflow.sklearn.autolog(log_models=True)
@@ -75,7 +75,8 @@ def _autolog_regression(logged: Logged) -> None:
         with mlflow.start_run(run_name="autolog-regression") as run:
             model = LinearRegression().fit(x_train, y_train)
             model.score(x_test, y_test)  # autolog: LinearRegression_score_x_test (R²)
-            mean_absolute_error(y_test, model.predict(x_test))  # mean_absolute_error_x_test
+            # called through the module autolog patched: mean_absolute_error_x_test
+            sklearn.metrics.mean_absolute_error(y_test, model.predict(x_test))
     finally:
         mlflow.sklearn.autolog(disable=True)
     logged.runs["autolog"] = run.info.run_id

@@ -87,9 +87,11 @@ def test_autolog_regression(inputs: Inputs, logged: Logged) -> None:
     task = done.assessment.task
     assert (task.task, task.source) == ("regression", "model flavor and signature")
     assert "LinearRegression" in task.detail
-    assert _roles(done) == {("train", "training")}
+    # autolog logs the data of a post-training metric as its "eval" dataset
+    assert _roles(done) == {("train", "training"), ("eval", "evaluation")}
     statuses = _statuses(done)
     assert statuses["data.training_dataset"] is PASS
+    assert statuses["data.evaluation_dataset"] is PASS
     # autolog's post-training metrics on x_test are the held-out numbers: model.score is R²
     [evaluation] = done.evidence.run.evaluations
     assert (evaluation.evaluator, evaluation.dataset_name, evaluation.role) == (

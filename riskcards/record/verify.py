@@ -128,6 +128,9 @@ def section(path: str, old: bytes, new: bytes) -> str:
         if where is not None:
             return f"{where} (byte {at})"
     if path.endswith((".html", ".md", ".xml")):
+        body = old.find(b"<body")
+        if path.endswith(".html") and 0 <= at < body:
+            return f'section "document head: styles and metadata" (byte {at})'
         heading = _heading(old[:at].decode("utf-8", "replace"))
         return f'section "{heading}" (byte {at})' if heading else f"byte {at}"
     if path.endswith(".pdf"):

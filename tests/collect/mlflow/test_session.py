@@ -26,6 +26,7 @@ MODULES = [
     "riskcards.collect.mlflow.calls",
     "riskcards.collect.mlflow.artifacts",
     "riskcards.collect.mlflow.evaluate",
+    "riskcards.collect.mlflow.autolog",
     "riskcards.collect.mlflow.publish",
 ]
 
