@@ -135,8 +135,10 @@ def _markdown(data: dict[str, Any]) -> str:
         f"{c['versions']} model versions: {c['blocking']} blocking, {c['failed']} failed, "
         f"{c['unchanged']} unchanged since the previous run.",
         "",
-        "| Model | Version | Verdict | Owners | "
-        + " | ".join(md_escape(f["title"]) for f in fws)
+        "| "
+        + " | ".join(
+            ["Model", "Version", "Verdict", "Owners", *(md_escape(f["title"]) for f in fws)]
+        )
         + " | Bundle |",
         "|" + "---|" * (len(fws) + 5),
     ]
@@ -154,7 +156,9 @@ def _markdown(data: dict[str, Any]) -> str:
         link = f"[bundle](<{r['link']}>)" if r["link"] else "-"
         lines.append(
             f"| {md_escape(r['model'])} | {md_escape(r['version'])} | {md_escape(verdict)} | "
-            f"{md_escape(', '.join(r['owners']) or '-')} | " + " | ".join(marks) + f" | {link} |"
+            f"{md_escape(', '.join(r['owners']) or '-')} | "
+            + "".join(f"{m} | " for m in marks)
+            + f"{link} |"
         )
     lines += _md_lists(data)
     return "\n".join(lines) + "\n"

@@ -72,7 +72,7 @@ class Fleet:
 
     versions: dict[str, list[str]]
     aliases: dict[str, dict[str, str]]
-    broken: tuple[str, str]  # a version whose source run does not exist
+    broken: tuple[str, str]  # a version whose source run never existed
 
 
 def log_fleet(tracking_uri: str, work: Path) -> Fleet:
@@ -115,10 +115,8 @@ def _log_fleet(tracking_uri: str, work: Path) -> Fleet:
                         pip_requirements=["scikit-learn"],  # no slow inference of them
                     )  # fmt: skip
         client.set_registered_model_alias("credit-a", "champion", "1")
-        gone = client.create_run(client.get_experiment_by_name("fleet").experiment_id)
-        broken = client.create_model_version("fraud", f"runs:/{gone.info.run_id}/model",
-                                             run_id=gone.info.run_id)  # fmt: skip
-        client.delete_run(gone.info.run_id)
+        missing = "f" * 32  # a version whose source run never existed
+        broken = client.create_model_version("fraud", "s3://nowhere/model", run_id=missing)
     versions = {n: [str(i + 1) for i in range(len(cs))] for n, cs in plan.items()}
     versions["fraud"].append(str(broken.version))
     return Fleet(
