@@ -17,7 +17,7 @@ from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
 from pathlib import Path
 
-from riskcards import api
+import riskcards.api as api
 from riskcards.bundle import write_bundle
 from riskcards.collect.mlflow.listing import ListedVersion
 from riskcards.errors import EXIT_BLOCKING_GAP, EXIT_OK, UserError

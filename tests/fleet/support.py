@@ -11,6 +11,7 @@ import glob
 import os
 import shutil
 import subprocess
+import tempfile
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
@@ -36,13 +37,15 @@ def _as_user(cmd: list[str]) -> list[str]:
 
 
 @contextmanager
-def postgres(root: Path) -> Iterator[str]:
-    """A fresh PostgreSQL cluster in ``root``; yields a SQLAlchemy URI for database mlflow."""
+def postgres() -> Iterator[str]:
+    """A fresh PostgreSQL cluster in a temporary folder; yields a SQLAlchemy URI for database
+    mlflow; stops it and removes the folder at the end."""
     initdb, pg_ctl = _pg_bin("initdb"), _pg_bin("pg_ctl")
     if initdb is None or pg_ctl is None:
         pytest.skip("PostgreSQL is not installed (make test installs it when root)")
+    # its own folder under /tmp: pytest's folders are private to the user running the tests
+    root = Path(tempfile.mkdtemp(prefix="riskcards-pg-"))
     data, log = root / "pgdata", root / "postgres.log"
-    root.mkdir(parents=True, exist_ok=True)
     if os.geteuid() == 0:
         shutil.chown(root, "postgres", "postgres")
     env = {**os.environ, "LC_ALL": "C.UTF-8"}
@@ -60,10 +63,11 @@ def postgres(root: Path) -> Iterator[str]:
                       "-U", "postgres", "mlflow"]),
             check=True, capture_output=True, env=env,
         )  # fmt: skip
-        yield f"postgresql://postgres@127.0.0.1:{port}/mlflow"
+        yield f"postgresql+psycopg2://postgres@127.0.0.1:{port}/mlflow"
     finally:
         stop = [pg_ctl, "-D", str(data), "-m", "immediate", "-w", "stop"]
         subprocess.run(_as_user(stop), capture_output=True, env=env, timeout=60)
+        shutil.rmtree(root, ignore_errors=True)
 
 
 @dataclass(frozen=True)
