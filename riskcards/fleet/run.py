@@ -19,6 +19,7 @@ from pathlib import Path
 
 import riskcards.api as api
 from riskcards.bundle import write_bundle
+from riskcards.collect.mlflow.calls import mlflow_limits, request_timeout
 from riskcards.collect.mlflow.listing import ListedVersion
 from riskcards.errors import EXIT_BLOCKING_GAP, EXIT_OK, UserError
 from riskcards.fleet.record import Entry, evidence_key, read_record, summarise
@@ -108,7 +109,13 @@ def run_fleet(
     record = read_record(out)
     before = {(e.model, e.version): e for e in record.entries} if record else {}
     done: dict[int, Entry] = {}
-    with ThreadPoolExecutor(max(1, fleet.workers), thread_name_prefix="riskcards-fleet") as pool:
+    # MLflow's settings are process-wide: held for the whole fleet, so that one version's
+    # collection ending does not restore them under another that is still running
+    limits = mlflow_limits(request_timeout(options.deadline_seconds))
+    with (
+        limits,
+        ThreadPoolExecutor(max(1, fleet.workers), thread_name_prefix="riskcards-fleet") as pool,
+    ):
         futures = {
             pool.submit(
                 release_version,
