@@ -123,3 +123,9 @@ def test_selection_aliases_latest_and_filters(served: tuple[str, Fleet], tmp_pat
     assert code == 1 and set(_rows(named)) == {("credit-b", "1")}
     code, tagged, _ = _fleet(url, tmp_path / "tagged", "--filter", "tags.owner = 'fraud-team'")
     assert code == 3 and {k[0] for k in _rows(tagged)} == {"fraud"}
+    bad = riskcards(
+        "fleet", "--out", str(tmp_path / "bad"), "--tracking-uri", url, "--filter", "nme = 'x'",
+        cwd=tmp_path,
+    )  # fmt: skip
+    assert bad.returncode == 2 and "--filter \"nme = 'x'\": MLflow rejects it" in bad.stderr
+    assert not (tmp_path / "bad").exists()

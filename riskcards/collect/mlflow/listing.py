@@ -13,12 +13,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from riskcards.collect.mlflow.calls import Calls, Secrets, mlflow_limits
+from riskcards.collect.mlflow.calls import Calls, Secrets, error_code, mlflow_limits
 from riskcards.collect.mlflow.faults import quiet_warnings, translate_errors
 from riskcards.collect.mlflow.session import open_client
 from riskcards.collect.mlflow.source import resolve_tracking_uri
 from riskcards.collect.sources import DEFAULT_DEADLINE_SECONDS
-from riskcards.collect.targets import parse_target
+from riskcards.collect.targets import TargetSpec
+from riskcards.errors import EvidenceSourceError, UsageError
 from riskcards.redact import redact_uri
 
 PAGE_SIZE = 1000  # MLflow's maximum for registered models; also used for versions
@@ -50,16 +51,33 @@ def list_versions(
     calls = Calls(
         deadline_seconds, f"the MLflow registry at {redact_uri(uri)}", Secrets.gather(uri)
     )
-    spec = parse_target("models:/registry/1")  # names the listing in error messages
-    with mlflow_limits(calls.request_timeout), quiet_warnings(), translate_errors(spec, calls):
-        client = open_client(uri)
-        models = _paged(
-            calls, "registered-models/search", client.search_registered_models, model_filter
-        )
-        versions = _paged(
-            calls, "model-versions/search", client.search_model_versions, version_filter
-        )
-    return select(models, versions, all_versions=all_versions)
+    spec = TargetSpec(uri="the registry's listing", kind="registry")  # named in errors
+    try:
+        with mlflow_limits(calls.request_timeout), quiet_warnings(), translate_errors(spec, calls):
+            return select(
+                *_search(calls, uri, model_filter, version_filter), all_versions=all_versions
+            )
+    except _Rejected as exc:
+        raise UsageError(str(exc)) from None
+
+
+class _Rejected(EvidenceSourceError):
+    """A filter MLflow rejects (passed through the error translation, then a usage error)."""
+
+
+def _search(
+    calls: Calls, uri: str, model_filter: str | None, version_filter: str | None
+) -> tuple[list[Any], list[Any]]:
+    client = open_client(uri)
+    models = _paged(
+        calls, "registered-models/search", client.search_registered_models, model_filter,
+        "--filter",
+    )  # fmt: skip
+    versions = _paged(
+        calls, "model-versions/search", client.search_model_versions, version_filter,
+        "--version-filter",
+    )  # fmt: skip
+    return models, versions
 
 
 def select(
@@ -83,13 +101,22 @@ def select(
     return tuple(chosen)
 
 
-def _paged(calls: Calls, operation: str, search: Callable[..., Any], filt: str | None) -> list[Any]:
+def _paged(
+    calls: Calls, operation: str, search: Callable[..., Any], filt: str | None, option: str
+) -> list[Any]:
+    """Every page of one search; a filter MLflow rejects is a usage error naming the option."""
     found: list[Any] = []
     token = None
     while True:
-        page = calls.call(
-            operation, search, filter_string=filt or "", max_results=PAGE_SIZE, page_token=token
-        )
+        try:
+            page = calls.call(
+                operation, search, filter_string=filt or "", max_results=PAGE_SIZE, page_token=token
+            )
+        except Exception as exc:
+            if error_code(exc) != "INVALID_PARAMETER_VALUE":
+                raise
+            message = f"{option} {filt!r}: MLflow rejects it: {calls.message(str(exc))}"
+            raise _Rejected(message) from None
         found += list(page)
         token = getattr(page, "token", None)
         if not token:
