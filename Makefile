@@ -14,7 +14,8 @@ PYTEST_ARGS ?=
 SYSTEM_LIBS := libpango-1.0.so.0:libpango-1.0-0 libpangoft2-1.0.so.0:libpangoft2-1.0-0 \
                libharfbuzz-subset.so.0:libharfbuzz-subset0 libfontconfig.so.1:fontconfig
 # The browser test (tests/render/test_browser.py) lays the HTML out in headless Chromium.
-SYSTEM_TOOLS := chromium:chromium
+# The fleet tests and bench (tests/fleet, bench/) run an mlflow server on PostgreSQL.
+SYSTEM_TOOLS := chromium:chromium pg_ctlcluster:postgresql
 system-deps:
 	@missing=""; for pair in $(SYSTEM_LIBS); do \
 	  lib=$${pair%%:*}; pkg=$${pair##*:}; \

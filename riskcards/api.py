@@ -334,8 +334,13 @@ class Made:
 
 def make_bundle(inputs: Inputs, target: str | None, options: ReleaseOptions) -> Made:
     """Collect, analyse, assess and render one target, with its inputs: nothing written."""
+    output_formats(inputs, options)  # an unknown format fails before any evidence is read
+    return bundle_of(inputs, assess_target(inputs, target, options), options)
+
+
+def bundle_of(inputs: Inputs, done: Assessed, options: ReleaseOptions) -> Made:
+    """Render one assessed target, with its inputs: nothing written (a fleet's step)."""
     formats = output_formats(inputs, options)
-    done = assess_target(inputs, target, options)
     files = render(
         done.evidence,
         done.assessment,

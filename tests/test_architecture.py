@@ -50,7 +50,9 @@ LAYERS: dict[str, set[str]] = {
     },
     # verify, diff, keys, promote: re-make a bundle with api, compare with record
     "audit": {"errors", "models", "collect", "bundle", "record", "render", "api", "version"},
-    "cli": {"errors", "redact", "api", "audit", "version"},
+    # many versions against inputs loaded once, and their portfolio
+    "fleet": {"errors", "models", "load", "collect", "render", "bundle", "redact", "api"},
+    "cli": {"errors", "redact", "api", "audit", "fleet", "version"},
 }
 # the only places allowed to import these heavy third-party packages (module prefixes)
 HEAVY = {

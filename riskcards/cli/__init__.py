@@ -12,6 +12,7 @@ import click
 
 from riskcards import __version__
 from riskcards.cli.demo import demo
+from riskcards.cli.fleet import fleet, portfolio
 from riskcards.cli.frameworks import frameworks
 from riskcards.cli.record import diff, keys, promote, verify
 from riskcards.cli.release import check, evidence, release
@@ -32,6 +33,8 @@ def cli() -> None:
 
 
 for _command in (release, check, evidence, demo, frameworks, verify, keys, diff, promote):
+    cli.add_command(_command)
+for _command in (fleet, portfolio):
     cli.add_command(_command)
 
 

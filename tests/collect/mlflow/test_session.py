@@ -28,6 +28,7 @@ MODULES = [
     "riskcards.collect.mlflow.evaluate",
     "riskcards.collect.mlflow.autolog",
     "riskcards.collect.mlflow.publish",
+    "riskcards.collect.mlflow.listing",
 ]
 
 
