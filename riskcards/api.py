@@ -20,6 +20,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from riskcards.analyse import analyse
+from riskcards.analyse.genai import mask_genai
 from riskcards.assess import assess, checks_for_control, describe_check
 from riskcards.bundle import (
     build_manifest,
@@ -220,7 +221,8 @@ def collect(
     evidence = collect_target(spec, _collect_options(inputs.project, options))
     if options.evidence_file is not None and target and target.strip() != evidence.target.uri:
         raise UsageError(f"target {target!r} differs from the snapshot's {evidence.target.uri!r}")
-    return evidence.with_dataset_roles(dict(inputs.project.config.dataset_roles))
+    # GenAI trace texts are PII-masked before anything is written or rendered
+    return mask_genai(evidence).with_dataset_roles(dict(inputs.project.config.dataset_roles))
 
 
 def as_of(explicit: datetime | None, evidence: EvidenceSnapshot) -> datetime:

@@ -23,6 +23,7 @@ from riskcards.models.assessment import (
     FrameworkAssessment,
 )
 from riskcards.models.catalogue import Catalogue, Crosswalk
+from riskcards.models.evidence_task import Task
 from riskcards.models.mapping import EvidenceMapping
 from riskcards.models.project import AttestationRecord, Decisions
 
@@ -58,10 +59,16 @@ def aggregate(results: Sequence[CheckResult]) -> tuple[ControlStatus, str]:
 
 
 def frameworks_in_scope(
-    mapping: EvidenceMapping, catalogues: Mapping[str, Catalogue]
+    mapping: EvidenceMapping, catalogues: Mapping[str, Catalogue], task: Task | None = None
 ) -> tuple[str, ...]:
-    """The catalogues the mapping binds checks to, in a stable order."""
-    named = {cat for check in mapping.checks for cat in check.controls}
+    """The catalogues the mapping binds checks to, in a stable order; with a ``task``, only
+    those bound by a check that applies to it (a classifier gets no AI 600-1 report)."""
+    named = {
+        cat
+        for check in mapping.checks
+        if task is None or not check.applies_to or task in check.applies_to
+        for cat in check.controls
+    }
     return tuple(c for c in sorted(catalogues) if c in named)
 
 

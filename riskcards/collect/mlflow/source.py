@@ -39,6 +39,7 @@ from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from riskcards.collect.mlflow import logged_models, registry, runs
+from riskcards.collect.mlflow.genai import collect_genai, is_genai_run
 from riskcards.collect.mlflow.artifacts import fetch_table, tables_in, walk
 from riskcards.collect.mlflow.calls import Calls, Secrets, mlflow_limits
 from riskcards.collect.mlflow.evaluate import evaluated_datasets, recognise_evaluations
@@ -202,6 +203,7 @@ def _collect(s: Session, spec: TargetSpec, collected_at: datetime) -> EvidenceSn
         run=run,
         model_version=version,
         logged_models=tuple(models),
+        genai=collect_genai(s, run) if is_genai_run(run) else None,
         warnings=(
             *(w for w in found if isinstance(w, str)),
             *collection_warnings(run, version, models),
