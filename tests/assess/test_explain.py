@@ -36,6 +36,9 @@ def test_every_builtin_kind_says_what_it_requires(loaded: Loaded) -> None:
         "artifact_present",
         "signature_present",
         "model_registered",
+        "genai_pass_rate",
+        "genai_output_pii",
+        "genai_human_agreement",
     }
     assert all(w and w != kind.replace("_", " ") for kind, w in words.items())
     described = {describe_check(c) for c in loaded.mapping.checks}
