@@ -425,15 +425,20 @@ def demo(
     load: LoadOptions = LoadOptions(),
     options: ReleaseOptions = ReleaseOptions(),
     progress: Callable[[str], None] = lambda _m: None,
+    *,
+    genai: bool = False,
 ) -> DemoResult:
     """Log the demo model into a fresh store under ``out``, then release it into out/bundle.
 
     The demo also writes a project file and attestations under ``out`` (unless ``--config``
     is given), so the release shows attestations, a waiver and a not-applicable declaration.
+    With ``genai``, the demo is a GenAI assistant evaluated with ``mlflow.genai.evaluate``.
     """
     from riskcards.demo import log_demo, write_demo_project
 
     check_destination(out / "bundle")
+    if genai:
+        return _genai_demo(out, load, options, progress)
     progress(f"training and logging the demo model into {out / 'mlflow'} ...")
     logged = log_demo(out)
     config = load.config or write_demo_project(out, logged)
@@ -450,6 +455,28 @@ def demo(
         assessment=result.assessment,
         tracking_uri=logged.tracking_uri,
         model_uri=model_uri,
+    )
+
+
+def _genai_demo(
+    out: Path, load: LoadOptions, options: ReleaseOptions, progress: Callable[[str], None]
+) -> DemoResult:
+    from riskcards.demo.genai import log_genai_demo, write_genai_project
+
+    progress(f"evaluating the demo GenAI assistant into {out / 'mlflow'} ...")
+    logged = log_genai_demo(out)
+    config = load.config or write_genai_project(out, logged)
+    inputs = load_inputs(replace(load, config=config))
+    progress(f"releasing {logged.target} ...")
+    options = replace(options, tracking_uri=logged.tracking_uri)
+    result = release(inputs, out / "bundle", logged.target, options)
+    return DemoResult(
+        out=result.out,
+        main=result.main,
+        manifest=result.manifest,
+        assessment=result.assessment,
+        tracking_uri=logged.tracking_uri,
+        model_uri=logged.target,
     )
 
 

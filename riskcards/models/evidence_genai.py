@@ -23,7 +23,7 @@ class TraceAssessment(Frozen):
     """One assessment of a trace: a scorer's or a person's judgement."""
 
     name: str
-    value: str = Field(description="the value as JSON text (true, 0.8, \"yes\"...)")
+    value: str = Field(description='the value as JSON text (true, 0.8, "yes"...)')
     passed: bool | None = Field(default=None, description="None when the value is not a verdict")
     source_type: SourceType
     source_id: str | None = None

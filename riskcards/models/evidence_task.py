@@ -20,9 +20,7 @@ from pydantic import Field
 
 from riskcards.models.base import Frozen
 
-Task = Literal[
-    "binary_classification", "multiclass_classification", "regression", "genai", "other"
-]
+Task = Literal["binary_classification", "multiclass_classification", "regression", "genai", "other"]
 TASKS: tuple[Task, ...] = (
     "binary_classification",
     "multiclass_classification",

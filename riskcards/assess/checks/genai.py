@@ -66,7 +66,9 @@ def _scorer_refs(genai: GenaiEvidence, s: ScorerResult) -> tuple[EvidenceRef, ..
     ]
     if s.mean is not None:
         refs.append(
-            EvidenceRef(kind="metric", locator=f"{run} metric {s.name}/mean", value=fmt_number(s.mean))
+            EvidenceRef(
+                kind="metric", locator=f"{run} metric {s.name}/mean", value=fmt_number(s.mean)
+            )
         )
     refs += [
         EvidenceRef(kind="trace", locator=f"trace {tid} assessment {s.name}", value="fail")
@@ -158,7 +160,9 @@ def evaluate_genai_output_pii(
             value=f"{len(leaking)} of {len(scanned)}",
         ),
         *(
-            EvidenceRef(kind="trace", locator=f"trace {t.trace_id} response", value=", ".join(t.pii))
+            EvidenceRef(
+                kind="trace", locator=f"trace {t.trace_id} response", value=", ".join(t.pii)
+            )
             for t in leaking[: genai.max_failing_examples]
         ),
     )

@@ -20,7 +20,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from riskcards.collect.mlflow.session import Session
-from riskcards.models.evidence import RunEvidence
+from riskcards.models.evidence import DatasetInput, RunEvidence
 from riskcards.models.evidence_genai import (
     DEFAULT_MAX_FAILING_EXAMPLES,
     DEFAULT_MAX_TEXT,
@@ -41,6 +41,11 @@ _PASS_WORDS = {"yes": True, "pass": True, "true": True, "no": False, "fail": Fal
 
 def is_genai_run(run: RunEvidence) -> bool:
     return run.system_tags.get("mlflow.runType") == GENAI_RUN_TYPE
+
+
+def genai_datasets(datasets: tuple[DatasetInput, ...]) -> tuple[DatasetInput, ...]:
+    """The datasets of a genai evaluation run: one without a role is the evaluation set."""
+    return tuple(d if d.role else d.model_copy(update={"role": "evaluation"}) for d in datasets)
 
 
 def collect_genai(
@@ -104,7 +109,7 @@ def _cut(text: object, max_text: int) -> str:
 def _trace(t: Any, max_text: int) -> GenaiTrace:
     info = t.info
     assessments = sorted(
-        (_assessment(a, max_text) for a in (info.assessments or ()) if _valid(a)),
+        (_assessment(a, max_text) for a in (info.assessments or ()) if _judgement(a)),
         key=lambda a: (a.name, a.source_type, a.source_id or "", a.value),
     )
     return GenaiTrace(
@@ -115,8 +120,10 @@ def _trace(t: Any, max_text: int) -> GenaiTrace:
     )
 
 
-def _valid(a: Any) -> bool:
-    return getattr(a, "valid", True) is not False
+def _judgement(a: Any) -> bool:
+    """A feedback (a scorer's or a person's verdict) still valid; not an expectation (the
+    ground truth a dataset row carries, which MLflow also stores as an assessment)."""
+    return getattr(a, "feedback", None) is not None and getattr(a, "valid", True) is not False
 
 
 def _assessment(a: Any, max_text: int) -> TraceAssessment:

@@ -39,7 +39,7 @@ from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from riskcards.collect.mlflow import logged_models, registry, runs
-from riskcards.collect.mlflow.genai import collect_genai, is_genai_run
+from riskcards.collect.mlflow.genai import collect_genai, genai_datasets, is_genai_run
 from riskcards.collect.mlflow.artifacts import fetch_table, tables_in, walk
 from riskcards.collect.mlflow.calls import Calls, Secrets, mlflow_limits
 from riskcards.collect.mlflow.evaluate import evaluated_datasets, recognise_evaluations
@@ -198,12 +198,15 @@ def _collect(s: Session, spec: TargetSpec, collected_at: datetime) -> EvidenceSn
     )
     datasets = evaluated_datasets(run.datasets, evaluations, run.system_tags.get("mlflow.datasets"))
     run = run.model_copy(update={"evaluations": evaluations, "datasets": datasets})
+    genai = collect_genai(s, run) if is_genai_run(run) else None
+    if genai is not None:
+        run = run.model_copy(update={"datasets": genai_datasets(run.datasets)})
     return EvidenceSnapshot(
         target=_target(spec, run.run_id, version, target_model),
         run=run,
         model_version=version,
         logged_models=tuple(models),
-        genai=collect_genai(s, run) if is_genai_run(run) else None,
+        genai=genai,
         warnings=(
             *(w for w in found if isinstance(w, str)),
             *collection_warnings(run, version, models),
