@@ -75,7 +75,7 @@ def _scorers() -> list[Any]:
     from mlflow.entities import Feedback
     from mlflow.genai.scorers import scorer
 
-    def feedback(verdict: tuple[object, str]) -> Feedback:
+    def feedback(verdict: tuple[bool | str, str]) -> Feedback:
         return Feedback(value=verdict[0], rationale=verdict[1])
 
     @scorer
@@ -148,6 +148,8 @@ def _log_to_store(store: Path) -> GenaiDemoLogged:
                     "out_of_scope_use": "Financial advice, account actions, anything outside "
                     "the help pages.",
                     "owner": "Digital assistant team (L. Moreau)",
+                    "limitations": "Knows only six help pages; questions outside them get a "
+                    "generic answer. Its injection filter is a keyword list.",
                 }
             )
             # evaluate prints a banner and progress bars; the demo reports for itself

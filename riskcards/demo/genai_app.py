@@ -21,8 +21,40 @@ from riskcards.demo.genai_data import (
 
 _WORD = re.compile(r"[a-z0-9]+")
 _STOP = frozenset(
-    "a an the is are do does i my me to of on in for and or what how can when which your you "
-    "there be with at it this that from".split()
+    (
+        "a",
+        "an",
+        "the",
+        "is",
+        "are",
+        "do",
+        "does",
+        "i",
+        "my",
+        "me",
+        "to",
+        "of",
+        "on",
+        "in",
+        "for",
+        "and",
+        "or",
+        "what",
+        "how",
+        "can",
+        "when",
+        "which",
+        "your",
+        "you",
+        "there",
+        "be",
+        "with",
+        "at",
+        "it",
+        "this",
+        "that",
+        "from",
+    )
 )
 _ATTACK = re.compile(
     r"ignore|disregard|system prompt|instructions|jailbreak|\bdan\b|developer mode|pretend|"

@@ -39,7 +39,6 @@ from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from riskcards.collect.mlflow import logged_models, registry, runs
-from riskcards.collect.mlflow.genai import collect_genai, genai_datasets, is_genai_run
 from riskcards.collect.mlflow.artifacts import fetch_table, tables_in, walk
 from riskcards.collect.mlflow.calls import Calls, Secrets, mlflow_limits
 from riskcards.collect.mlflow.evaluate import evaluated_datasets, recognise_evaluations
@@ -49,6 +48,7 @@ from riskcards.collect.mlflow.faults import (
     quiet_warnings,
     translate_errors,
 )
+from riskcards.collect.mlflow.genai import collect_genai, genai_datasets, is_genai_run
 from riskcards.collect.mlflow.provenance import collection_warnings, provenance
 from riskcards.collect.mlflow.session import (
     Options,
@@ -201,6 +201,11 @@ def _collect(s: Session, spec: TargetSpec, collected_at: datetime) -> EvidenceSn
     genai = collect_genai(s, run) if is_genai_run(run) else None
     if genai is not None:
         run = run.model_copy(update={"datasets": genai_datasets(run.datasets)})
+        # the application version: the logged model its traces name
+        known = {m.model_id for m in models}
+        apps = [logged_models.logged_model(s, i) for i in genai.model_ids if i not in known]
+        models += [m for m in apps if not isinstance(m, str)]
+        found += [w for w in apps if isinstance(w, str)]
     return EvidenceSnapshot(
         target=_target(spec, run.run_id, version, target_model),
         run=run,
