@@ -7,28 +7,30 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import pytest
-from conftest import Loaded, make_snapshot
+from conftest import make_snapshot
 
 from riskcards.analyse.genai import mask_genai
 from riskcards.assess import assess, determine_task
+from riskcards.load.catalogues import Loaded
 from riskcards.models.assessment import CheckResult, CheckStatus
 from riskcards.models.evidence import EvidenceSnapshot, MetricValue
 from riskcards.models.evidence_genai import (
     GenaiEvidence,
     GenaiTrace,
     ScorerResult,
+    SourceType,
     TraceAssessment,
 )
 
 AS_OF = datetime(2026, 11, 2, tzinfo=UTC)
 
 
-def _verdict(name: str, passed: bool, source: str = "code") -> TraceAssessment:
+def _verdict(name: str, passed: bool, source: SourceType = "code") -> TraceAssessment:
     return TraceAssessment(
         name=name,
         value="true" if passed else "false",
         passed=passed,
-        source_type=source,  # type: ignore[arg-type]
+        source_type=source,
         source_id="reviewer" if source == "human" else name,
     )
 
