@@ -54,10 +54,10 @@ def collect_genai(
     *,
     max_failing: int = DEFAULT_MAX_FAILING_EXAMPLES,
     max_text: int = DEFAULT_MAX_TEXT,
-    page_size: int = PAGE_SIZE,
+    page_size: int | None = None,
 ) -> GenaiEvidence:
     """The GenAI evidence of ``run`` (a run of ``mlflow.genai.evaluate``)."""
-    raw, pages = _all_traces(s, run, page_size)
+    raw, pages = _all_traces(s, run, page_size or PAGE_SIZE)
     traces = tuple(sorted((_trace(t, max_text) for t in raw), key=lambda t: t.trace_id))
     linked = _linked(run.system_tags.get(_LINKED_PROMPTS))
     for t in raw:
