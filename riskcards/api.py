@@ -434,49 +434,20 @@ def demo(
     is given), so the release shows attestations, a waiver and a not-applicable declaration.
     With ``genai``, the demo is a GenAI assistant evaluated with ``mlflow.genai.evaluate``.
     """
-    from riskcards.demo import log_demo, write_demo_project
-
     check_destination(out / "bundle")
-    if genai:
-        return _genai_demo(out, load, options, progress)
-    progress(f"training and logging the demo model into {out / 'mlflow'} ...")
-    logged = log_demo(out)
-    config = load.config or write_demo_project(out, logged)
+    from riskcards.demo.project import log_demo_project
+
+    config, tracking_uri, model_uri = log_demo_project(out, load.config, progress, genai=genai)
     inputs = load_inputs(replace(load, config=config))
-    model_uri = f"models:/{logged.model_name}@{logged.alias}"
     progress(f"releasing {model_uri} ...")
-    result = release(
-        inputs, out / "bundle", model_uri, replace(options, tracking_uri=logged.tracking_uri)
-    )
+    result = release(inputs, out / "bundle", model_uri, replace(options, tracking_uri=tracking_uri))
     return DemoResult(
         out=result.out,
         main=result.main,
         manifest=result.manifest,
         assessment=result.assessment,
-        tracking_uri=logged.tracking_uri,
+        tracking_uri=tracking_uri,
         model_uri=model_uri,
-    )
-
-
-def _genai_demo(
-    out: Path, load: LoadOptions, options: ReleaseOptions, progress: Callable[[str], None]
-) -> DemoResult:
-    from riskcards.demo.genai import log_genai_demo, write_genai_project
-
-    progress(f"evaluating the demo GenAI assistant into {out / 'mlflow'} ...")
-    logged = log_genai_demo(out)
-    config = load.config or write_genai_project(out, logged)
-    inputs = load_inputs(replace(load, config=config))
-    progress(f"releasing {logged.target} ...")
-    options = replace(options, tracking_uri=logged.tracking_uri)
-    result = release(inputs, out / "bundle", logged.target, options)
-    return DemoResult(
-        out=result.out,
-        main=result.main,
-        manifest=result.manifest,
-        assessment=result.assessment,
-        tracking_uri=logged.tracking_uri,
-        model_uri=logged.target,
     )
 
 
