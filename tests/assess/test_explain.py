@@ -47,6 +47,9 @@ def test_every_builtin_kind_says_what_it_requires(loaded: Loaded) -> None:
         "dataset logged with context 'training' (applies to binary classification, multiclass "
         "classification, regression, other)" in described
     )
-    assert "artifact logged matching 'eval/*.json'" in described
+    assert (
+        "artifact logged matching 'eval/*.json' (applies to binary classification, multiclass "
+        "classification, regression, other)" in described
+    )
     assert "model logged with an input signature" in described
     assert "registered model version" in described
