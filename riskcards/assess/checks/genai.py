@@ -18,13 +18,25 @@ from riskcards.models.assessment import CheckResult, CheckStatus, EvidenceRef
 from riskcards.models.base import fmt_number
 from riskcards.models.evidence import EvidenceSnapshot
 from riskcards.models.evidence_genai import GenaiEvidence, ScorerResult
-from riskcards.models.mapping import GenaiHumanAgreement, GenaiOutputPII, GenaiPassRate
+from riskcards.models.mapping import Check, GenaiHumanAgreement, GenaiOutputPII, GenaiPassRate
 
+Refs = tuple[EvidenceRef, ...]
 _NO_GENAI = "no GenAI evaluation (mlflow.genai.evaluate run with traces) in the evidence"
 
 
 def _pct(x: float) -> str:
     return f"{100 * x:.1f}%"
+
+
+def _missing(check: Check, reason: str, expected: str) -> CheckResult:
+    return check_result(check, CheckStatus.NOT_EVIDENCED, reason, expected=expected)
+
+
+def _verdict(
+    check: Check, ok: bool, reason: str, expected: str, observed: str, refs: Refs
+) -> CheckResult:
+    status = CheckStatus.PASS if ok else CheckStatus.FAIL
+    return check_result(check, status, reason, expected=expected, observed=observed, evidence=refs)
 
 
 def pairs(genai: GenaiEvidence, name: str | None = None) -> list[tuple[str, str, bool, bool]]:
@@ -92,7 +104,7 @@ def evaluate_genai_pass_rate(
     expected = describe_genai_pass_rate(check)
     genai = ev.genai
     if genai is None:
-        return check_result(check, CheckStatus.NOT_EVIDENCED, _NO_GENAI, expected=expected)
+        return _missing(check, _NO_GENAI, expected)
     found = next(
         (s for name in check.scorers if (s := genai.scorer(name)) is not None and s.judged), None
     )
@@ -121,8 +133,7 @@ def evaluate_genai_pass_rate(
         f"{observed}, {'at least' if ok else 'below'} {_pct(check.at_least)}"
         + _agreement_text(genai, found.name)
     )
-    status = CheckStatus.PASS if ok else CheckStatus.FAIL
-    return check_result(check, status, reason, expected=expected, observed=observed, evidence=refs)
+    return _verdict(check, ok, reason, expected, observed, refs)
 
 
 # --- genai_output_pii ---------------------------------------------------------------------
@@ -138,7 +149,7 @@ def evaluate_genai_output_pii(
     expected = describe_genai_output_pii(check)
     genai = ev.genai
     if genai is None:
-        return check_result(check, CheckStatus.NOT_EVIDENCED, _NO_GENAI, expected=expected)
+        return _missing(check, _NO_GENAI, expected)
     scanned = [t for t in genai.traces if t.masked]
     if not scanned:
         return check_result(
@@ -166,15 +177,8 @@ def evaluate_genai_output_pii(
             for t in leaking[: genai.max_failing_examples]
         ),
     )
-    ok = share <= check.at_most
-    return check_result(
-        check,
-        CheckStatus.PASS if ok else CheckStatus.FAIL,
-        f"{observed}; at most {_pct(check.at_most)} allowed",
-        expected=expected,
-        observed=observed,
-        evidence=refs,
-    )
+    reason = f"{observed}; at most {_pct(check.at_most)} allowed"
+    return _verdict(check, share <= check.at_most, reason, expected, observed, refs)
 
 
 # --- genai_human_agreement ----------------------------------------------------------------
@@ -190,7 +194,7 @@ def evaluate_genai_human_agreement(
     expected = describe_genai_human_agreement(check)
     genai = ev.genai
     if genai is None:
-        return check_result(check, CheckStatus.NOT_EVIDENCED, _NO_GENAI, expected=expected)
+        return _missing(check, _NO_GENAI, expected)
     both = pairs(genai)
     human = sum(h.judged for h in genai.human)
     if len(both) < check.min_pairs:
@@ -213,11 +217,5 @@ def evaluate_genai_human_agreement(
         for tid, name, h, m in both
     )
     ok = rate >= check.at_least
-    return check_result(
-        check,
-        CheckStatus.PASS if ok else CheckStatus.FAIL,
-        observed + ("" if ok else f", below {_pct(check.at_least)}"),
-        expected=expected,
-        observed=observed,
-        evidence=refs,
-    )
+    reason = observed + ("" if ok else f", below {_pct(check.at_least)}")
+    return _verdict(check, ok, reason, expected, observed, refs)
