@@ -20,7 +20,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from riskcards.collect.mlflow.session import Session
-from riskcards.models.evidence import DatasetInput, RunEvidence
+from riskcards.models.evidence import DatasetInput, Provenance, RunEvidence
 from riskcards.models.evidence_genai import (
     DEFAULT_MAX_FAILING_EXAMPLES,
     DEFAULT_MAX_TEXT,
@@ -41,6 +41,18 @@ _PASS_WORDS = {"yes": True, "pass": True, "true": True, "no": False, "fail": Fal
 
 def is_genai_run(run: RunEvidence) -> bool:
     return run.system_tags.get("mlflow.runType") == GENAI_RUN_TYPE
+
+
+def with_genai_counts(prov: Provenance, genai: GenaiEvidence | None) -> Provenance:
+    """The provenance with what the GenAI collection found: traces, assessments, prompts."""
+    if genai is None:
+        return prov
+    found = {
+        "traces": genai.traces_total,
+        "trace_assessments": sum(len(t.assessments) for t in genai.traces),
+        "prompt_versions": len(genai.prompts),
+    }
+    return prov.model_copy(update={"counts": {**prov.counts, **found}})
 
 
 def genai_datasets(datasets: tuple[DatasetInput, ...]) -> tuple[DatasetInput, ...]:

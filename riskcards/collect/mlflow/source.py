@@ -48,7 +48,12 @@ from riskcards.collect.mlflow.faults import (
     quiet_warnings,
     translate_errors,
 )
-from riskcards.collect.mlflow.genai import collect_genai, genai_datasets, is_genai_run
+from riskcards.collect.mlflow.genai import (
+    collect_genai,
+    genai_datasets,
+    is_genai_run,
+    with_genai_counts,
+)
 from riskcards.collect.mlflow.provenance import collection_warnings, provenance
 from riskcards.collect.mlflow.session import (
     Options,
@@ -216,7 +221,9 @@ def _collect(s: Session, spec: TargetSpec, collected_at: datetime) -> EvidenceSn
             *(w for w in found if isinstance(w, str)),
             *collection_warnings(run, version, models),
         ),
-        provenance=provenance(s, collected_at, reads.server_version.result(), run, models),
+        provenance=with_genai_counts(
+            provenance(s, collected_at, reads.server_version.result(), run, models), genai
+        ),
     )
 
 

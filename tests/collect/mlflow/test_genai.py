@@ -70,6 +70,10 @@ def _evaluate(store: Path) -> GenaiStore:
                 source=human,
                 rationale=HOSTILE,
             )
+        judge = AssessmentSource(source_type="LLM_JUDGE", source_id="openai:/gpt-judge")
+        mlflow.log_feedback(
+            trace_id=traces[0].info.trace_id, name="relevance", value="yes", source=judge
+        )
     return GenaiStore(uri, run.info.run_id, 3)
 
 
@@ -95,7 +99,9 @@ def test_traces_and_assessments_read_back_completely_across_pages(
     (human,) = g.human
     assert (human.name, human.judged, human.passed) == ("short", 3, 0)
     per_trace = sum(len(t.assessments) for t in g.traces)
-    assert per_trace == ROWS + genai_store.humans
+    assert per_trace == ROWS + genai_store.humans + 1 == ev.provenance.counts["trace_assessments"]
+    judge = g.scorer("relevance")  # an LLM judge's assessment is recognised, not needed
+    assert judge is not None and judge.source_types == ("llm_judge",) and judge.passed == 1
     assert [p.uri for p in g.prompts] == ["prompts:/helper/1"]
     assert len(g.prompts[0].sha256) == 64
     assert ev.run.datasets and ev.run.datasets[0].role == "evaluation"
