@@ -27,6 +27,7 @@ MODULES = [
     "riskcards.collect.mlflow.artifacts",
     "riskcards.collect.mlflow.evaluate",
     "riskcards.collect.mlflow.publish",
+    "riskcards.collect.mlflow.genai",
 ]
 
 
