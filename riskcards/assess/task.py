@@ -5,9 +5,10 @@ one said "classification"):
 
 1. the project file (``task:``);
 2. an explicit tag: ``task`` (or ``model_task``, ``model_type``) on the run or the version;
-3. a GenAI evaluation (``mlflow.genai.evaluate`` run with its traces): ``genai``;
-4. ``mlflow.models.evaluate``'s model type (``regressor``, ``classifier``: binary when it
+3. ``mlflow.models.evaluate``'s model type (``regressor``, ``classifier``: binary when it
    logged the confusion counts, multiclass when it logged per-class metrics instead);
+4. a GenAI evaluation (a ``mlflow.genai.evaluate`` run with its traces): ``genai``, before
+   the model, whose text outputs would otherwise read as class predictions;
 5. the model: autolog's ``estimator_class`` tag, the logged model's ``model_type``, and its
    signature outputs (integer, text or boolean predictions are classes; only floating-point
    outputs with no probability or score column are a regression);
@@ -67,8 +68,8 @@ def determine_task(ev: EvidenceSnapshot, declared: Task | None = None) -> TaskId
         return TaskIdentity(task=declared, source="project file", detail=f"task: {declared}")
     finders: tuple[tuple[TaskSource, Callable[[EvidenceSnapshot], Found]], ...] = (
         ("tag", _from_tag),
-        ("genai evaluation", _from_genai),
         ("evaluate model_type", _from_evaluate),
+        ("genai evaluation", _from_genai),
         ("model flavor and signature", _from_model),
         ("metric names", _from_metrics),
     )

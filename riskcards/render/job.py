@@ -150,7 +150,7 @@ class RenderJob:
         return (self.evidence.model_dump_json(indent=2) + "\n").encode()
 
     def _model_card(self) -> BundleFile:
-        if self.evidence.genai is not None:
+        if self.evidence.genai is not None and self.assessment.task.task == "genai":
             return self._system_card()
         card = build_model_card(
             self.evidence,
