@@ -118,7 +118,12 @@ def _via_crosswalk(
 
     def usable(cat_id: str, other: str) -> list[CheckResult]:
         found = direct.get(cat_id, {}).get(other, ())
-        return [r for r in found if r.source == "attestation" or not attestations_only]
+        return [
+            r
+            for r in found
+            if (r.source == "attestation" or not attestations_only)
+            and r.status is not CheckStatus.NOT_APPLICABLE  # says nothing of this model
+        ]
 
     linked = sorted(p for p in partners if usable(*p))
     results: list[CheckResult] = []
@@ -148,12 +153,14 @@ def assess_framework(
         results = list(own.get(control.id, ()))
         groups = tuple(g.id for g in catalogue.ancestry(control))
         via: tuple[str, ...] = ()
-        if not results:
-            results, via = _via_crosswalk(
+        # no check that applies to this task (or none at all): a crosswalk may still tell
+        if all(r.status is CheckStatus.NOT_APPLICABLE for r in results):
+            inferred, via = _via_crosswalk(
                 partners.get(control.id, set()),
                 direct,
                 attestations_only=organisational(catalogue.id, groups),
             )
+            results = inferred if inferred or not results else results
         status, reason = aggregate(results)
         if via:
             reason = f"via crosswalk from {', '.join(via)}: {reason}"
