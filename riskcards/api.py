@@ -20,6 +20,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from riskcards.analyse import analyse
+from riskcards.analyse.genai import mask_genai
 from riskcards.assess import assess, checks_for_control, describe_check
 from riskcards.bundle import (
     build_manifest,
@@ -220,7 +221,8 @@ def collect(
     evidence = collect_target(spec, _collect_options(inputs.project, options))
     if options.evidence_file is not None and target and target.strip() != evidence.target.uri:
         raise UsageError(f"target {target!r} differs from the snapshot's {evidence.target.uri!r}")
-    return evidence.with_dataset_roles(dict(inputs.project.config.dataset_roles))
+    # GenAI trace texts are PII-masked before anything is written or rendered
+    return mask_genai(evidence).with_dataset_roles(dict(inputs.project.config.dataset_roles))
 
 
 def as_of(explicit: datetime | None, evidence: EvidenceSnapshot) -> datetime:
@@ -428,30 +430,28 @@ def demo(
     load: LoadOptions = LoadOptions(),
     options: ReleaseOptions = ReleaseOptions(),
     progress: Callable[[str], None] = lambda _m: None,
+    *,
+    genai: bool = False,
 ) -> DemoResult:
     """Log the demo model into a fresh store under ``out``, then release it into out/bundle.
 
     The demo also writes a project file and attestations under ``out`` (unless ``--config``
     is given), so the release shows attestations, a waiver and a not-applicable declaration.
+    With ``genai``, the demo is a GenAI assistant evaluated with ``mlflow.genai.evaluate``.
     """
-    from riskcards.demo import log_demo, write_demo_project
-
     check_destination(out / "bundle")
-    progress(f"training and logging the demo model into {out / 'mlflow'} ...")
-    logged = log_demo(out)
-    config = load.config or write_demo_project(out, logged)
+    from riskcards.demo.project import log_demo_project
+
+    config, tracking_uri, model_uri = log_demo_project(out, load.config, progress, genai=genai)
     inputs = load_inputs(replace(load, config=config))
-    model_uri = f"models:/{logged.model_name}@{logged.alias}"
     progress(f"releasing {model_uri} ...")
-    result = release(
-        inputs, out / "bundle", model_uri, replace(options, tracking_uri=logged.tracking_uri)
-    )
+    result = release(inputs, out / "bundle", model_uri, replace(options, tracking_uri=tracking_uri))
     return DemoResult(
         out=result.out,
         main=result.main,
         manifest=result.manifest,
         assessment=result.assessment,
-        tracking_uri=logged.tracking_uri,
+        tracking_uri=tracking_uri,
         model_uri=model_uri,
     )
 

@@ -25,6 +25,13 @@ from riskcards.models.evidence import (
     TableArtifact,
     Target,
 )
+from riskcards.models.evidence_genai import (
+    GenaiEvidence,
+    GenaiTrace,
+    PromptVersion,
+    ScorerResult,
+    TraceAssessment,
+)
 
 AS_OF = datetime(2026, 11, 28, 12, 0, 0, tzinfo=UTC)
 
@@ -274,7 +281,60 @@ def _every_snapshot_field(snapshot: EvidenceSnapshot) -> dict[str, object]:
             "table 'eval/big.json': 20,000 bytes is over the 1,000 bytes cap: not loaded",
         ),
         "provenance": provenance,
+        "genai": _every_genai_field(),
     }
+
+
+def _every_genai_field() -> GenaiEvidence:
+    """GenAI evidence with every field set (the round-trip tests)."""
+    judged = TraceAssessment(
+        name="groundedness",
+        value="false",
+        passed=False,
+        source_type="human",
+        source_id="reviewer@example.org",
+        rationale="not in the retrieved text",
+    )
+    return GenaiEvidence(
+        run_id="0123456789abcdef0123456789abcdef",
+        application="app.predict",
+        application_digest="sha256:" + "ab" * 32,
+        model_ids=(_MODEL_ID,),
+        traces_total=1,
+        traces=(
+            GenaiTrace(
+                trace_id="tr-1",
+                request='{"question": "q"}',
+                response="call [phone]",
+                assessments=(judged,),
+                pii=("phone",),
+                masked=True,
+            ),
+        ),
+        scorers=(
+            ScorerResult(
+                name="groundedness",
+                mean=0.5,
+                judged=2,
+                passed=1,
+                source_types=("code",),
+                failing=("tr-1",),
+            ),
+        ),
+        human=(ScorerResult(name="groundedness", judged=1, source_types=("human",)),),
+        prompts=(
+            PromptVersion(
+                name="system",
+                version="2",
+                sha256="ef" * 32,
+                template="Be brief.",
+                commit_message="shorter",
+            ),
+        ),
+        max_failing_examples=5,
+        max_text=200,
+        pages=1,
+    )
 
 
 def snapshot_of(name: str, version: str = "1") -> EvidenceSnapshot:

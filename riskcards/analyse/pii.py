@@ -75,23 +75,26 @@ def luhn_valid(candidates: list[str]) -> np.ndarray:
     return valid
 
 
-def _card_spans(text: str) -> list[int]:
-    starts, numbers = [], []
+Span = tuple[int, int]
+
+
+def _card_spans(text: str) -> list[Span]:
+    spans, numbers = [], []
     for match in _CARD.finditer(text):
-        starts.append(match.start())
+        spans.append(match.span())
         numbers.append(re.sub(r"[ -]", "", match.group()))
-    if not starts:
+    if not spans:
         return []
     keep = luhn_valid(numbers)
-    return [s for s, ok in zip(starts, keep.tolist(), strict=True) if ok]
+    return [s for s, ok in zip(spans, keep.tolist(), strict=True) if ok]
 
 
-def _ip_spans(text: str) -> list[int]:
-    found = [m.start() for m in _IPV4.finditer(text)]
+def _ip_spans(text: str) -> list[Span]:
+    found = [m.span() for m in _IPV4.finditer(text)]
     for match in _IPV6.finditer(text):
         groups = [g for g in match.group().split(":") if g]
         if len(groups) >= 2 and _is_ipv6(match.group()):
-            found.append(match.start())
+            found.append(match.span())
     return found
 
 
@@ -103,11 +106,11 @@ def _is_ipv6(candidate: str) -> bool:
     return True
 
 
-def _pattern_spans(pattern: re.Pattern[str]) -> Callable[[str], list[int]]:
-    return lambda text: [m.start() for m in pattern.finditer(text)]
+def _pattern_spans(pattern: re.Pattern[str]) -> Callable[[str], list[Span]]:
+    return lambda text: [m.span() for m in pattern.finditer(text)]
 
 
-_DETECTORS: dict[PIICategory, Callable[[str], list[int]]] = {
+_DETECTORS: dict[PIICategory, Callable[[str], list[Span]]] = {
     "email": _pattern_spans(_EMAIL),
     "phone": _pattern_spans(_PHONE),
     "card_number": _card_spans,
@@ -125,7 +128,7 @@ def _rows_with_matches(values: k.AnyArray) -> dict[PIICategory, int]:
     text = _SEPARATOR.join(texts)
     counts: dict[PIICategory, int] = {}
     for category, detect in _DETECTORS.items():
-        offsets = detect(text)
+        offsets = [start for start, _ in detect(text)]
         rows = np.searchsorted(starts, np.asarray(offsets, dtype=np.int64), side="right") - 1
         counts[category] = len(np.unique(rows))
     return counts
@@ -156,3 +159,17 @@ def scan_pii(columns: Mapping[str, object], *, source: Source | None = None) -> 
     return PIIScan(
         source=source, rows=rows, columns_scanned=tuple(scanned), findings=tuple(findings)
     )
+
+
+def mask_pii(text: str) -> tuple[str, tuple[PIICategory, ...]]:
+    """``text`` with each match replaced by ``[<category>]``, and the categories found."""
+    spans = sorted((span, c) for c, detect in _DETECTORS.items() for span in detect(text))
+    parts, found, end = [], set(), 0
+    for (start, stop), category in spans:
+        if start < end:  # overlaps an earlier match: already masked
+            continue
+        parts += [text[end:start], f"[{category}]"]
+        found.add(category)
+        end = stop
+    parts.append(text[end:])
+    return "".join(parts), tuple(c for c in CATEGORIES if c in found)

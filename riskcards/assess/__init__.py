@@ -101,7 +101,9 @@ def assess(
     }
     direct = {cat: bind_results(cat, mapping, results, attested) for cat in sorted(named)}
     scope = (
-        tuple(frameworks) if frameworks is not None else frameworks_in_scope(mapping, catalogues)
+        tuple(frameworks)
+        if frameworks is not None
+        else frameworks_in_scope(mapping, catalogues, task.task)
     )
     notes = tuple(
         f"{r.file}: {res.reason}" for r, res in attested if res.status is not CheckStatus.PASS

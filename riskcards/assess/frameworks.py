@@ -23,6 +23,7 @@ from riskcards.models.assessment import (
     FrameworkAssessment,
 )
 from riskcards.models.catalogue import Catalogue, Crosswalk
+from riskcards.models.evidence_task import Task
 from riskcards.models.mapping import EvidenceMapping
 from riskcards.models.project import AttestationRecord, Decisions
 
@@ -58,10 +59,16 @@ def aggregate(results: Sequence[CheckResult]) -> tuple[ControlStatus, str]:
 
 
 def frameworks_in_scope(
-    mapping: EvidenceMapping, catalogues: Mapping[str, Catalogue]
+    mapping: EvidenceMapping, catalogues: Mapping[str, Catalogue], task: Task | None = None
 ) -> tuple[str, ...]:
-    """The catalogues the mapping binds checks to, in a stable order."""
-    named = {cat for check in mapping.checks for cat in check.controls}
+    """The catalogues the mapping binds checks to, in a stable order; with a ``task``, only
+    those bound by a check that applies to it (a classifier gets no AI 600-1 report)."""
+    named = {
+        cat
+        for check in mapping.checks
+        if task is None or not check.applies_to or task in check.applies_to
+        for cat in check.controls
+    }
     return tuple(c for c in sorted(catalogues) if c in named)
 
 
@@ -111,7 +118,12 @@ def _via_crosswalk(
 
     def usable(cat_id: str, other: str) -> list[CheckResult]:
         found = direct.get(cat_id, {}).get(other, ())
-        return [r for r in found if r.source == "attestation" or not attestations_only]
+        return [
+            r
+            for r in found
+            if (r.source == "attestation" or not attestations_only)
+            and r.status is not CheckStatus.NOT_APPLICABLE  # says nothing of this model
+        ]
 
     linked = sorted(p for p in partners if usable(*p))
     results: list[CheckResult] = []
@@ -141,12 +153,14 @@ def assess_framework(
         results = list(own.get(control.id, ()))
         groups = tuple(g.id for g in catalogue.ancestry(control))
         via: tuple[str, ...] = ()
-        if not results:
-            results, via = _via_crosswalk(
+        # no check that applies to this task (or none at all): a crosswalk may still tell
+        if all(r.status is CheckStatus.NOT_APPLICABLE for r in results):
+            inferred, via = _via_crosswalk(
                 partners.get(control.id, set()),
                 direct,
                 attestations_only=organisational(catalogue.id, groups),
             )
+            results = inferred if inferred or not results else results
         status, reason = aggregate(results)
         if via:
             reason = f"via crosswalk from {', '.join(via)}: {reason}"

@@ -7,10 +7,12 @@ one said "classification"):
 2. an explicit tag: ``task`` (or ``model_task``, ``model_type``) on the run or the version;
 3. ``mlflow.models.evaluate``'s model type (``regressor``, ``classifier``: binary when it
    logged the confusion counts, multiclass when it logged per-class metrics instead);
-4. the model: autolog's ``estimator_class`` tag, the logged model's ``model_type``, and its
+4. a GenAI evaluation (a ``mlflow.genai.evaluate`` run with its traces): ``genai``, before
+   the model, whose text outputs would otherwise read as class predictions;
+5. the model: autolog's ``estimator_class`` tag, the logged model's ``model_type``, and its
    signature outputs (integer, text or boolean predictions are classes; only floating-point
    outputs with no probability or score column are a regression);
-5. the metric names (``r2_score``, ``root_mean_squared_error``... or ``roc_auc``,
+6. the metric names (``r2_score``, ``root_mean_squared_error``... or ``roc_auc``,
    ``true_positives``...); for a parent run with none of its own, its children's.
 
 Nothing telling leaves the task undetermined: every check is then judged, as before tasks.
@@ -42,6 +44,8 @@ _WORDS: dict[str, str] = {
     "multiclass_classifier": "multiclass_classification",
     "classification": _CLASSIFICATION,
     "classifier": _CLASSIFICATION,
+    "genai": "genai",
+    "generative": "genai",
     "other": "other",
 }
 _CLASSIFIERS = re.compile(
@@ -65,6 +69,7 @@ def determine_task(ev: EvidenceSnapshot, declared: Task | None = None) -> TaskId
     finders: tuple[tuple[TaskSource, Callable[[EvidenceSnapshot], Found]], ...] = (
         ("tag", _from_tag),
         ("evaluate model_type", _from_evaluate),
+        ("genai evaluation", _from_genai),
         ("model flavor and signature", _from_model),
         ("metric names", _from_metrics),
     )
@@ -80,7 +85,7 @@ def determine_task(ev: EvidenceSnapshot, declared: Task | None = None) -> TaskId
 
 
 def _as_task(word: str) -> Task:
-    for task in ("binary_classification", "multiclass_classification", "regression"):
+    for task in ("binary_classification", "multiclass_classification", "regression", "genai"):
         if word == task:
             return task
     return "other"
@@ -95,6 +100,14 @@ def _from_tag(ev: EvidenceSnapshot) -> Found:
             if word in _WORDS or (value and key != "model_type"):
                 return _WORDS.get(word, "other"), f"{where} {key} = {value!r}"
     return None
+
+
+def _from_genai(ev: EvidenceSnapshot) -> Found:
+    genai = ev.genai
+    if genai is None:
+        return None
+    app = f" of {genai.application}" if genai.application else ""
+    return "genai", f"mlflow.genai.evaluate run {genai.run_id}{app}, {genai.traces_total} traces"
 
 
 def _from_evaluate(ev: EvidenceSnapshot) -> Found:

@@ -24,15 +24,24 @@ from riskcards.cli.common import (
     show_default=True,
     help="Folder for the demo's MLflow store, project file and bundle.",
 )
+@click.option(
+    "--genai",
+    is_flag=True,
+    help="Demo a GenAI assistant instead: traced, evaluated with mlflow.genai.evaluate and "
+    "code-based scorers, with prompts and human feedback; released with a system card.",
+)
 @assessment_options
 @render_options
-def demo(out: Path, **params: Any) -> None:
+def demo(out: Path, genai: bool, **params: Any) -> None:
     """Train and log a demo credit-risk model to a fresh local MLflow store under --out,
-    register it as credit-risk@champion, and release it into OUT/bundle."""
+    register it as credit-risk@champion, and release it into OUT/bundle (--genai: a GenAI
+    assistant, released as runs:/<evaluation run>)."""
     from riskcards import api
 
     load, options = split_options(params)
     result = run(
-        lambda: api.demo(out, load, options, progress=lambda msg: click.echo(msg, err=True))
+        lambda: api.demo(
+            out, load, options, progress=lambda msg: click.echo(msg, err=True), genai=genai
+        )
     )
     report_bundle(result)

@@ -9,6 +9,7 @@ that some evidence has lapsed, as an auditor would find it.
 from __future__ import annotations
 
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 
 from riskcards.demo.mlflow_logging import DemoLogged
@@ -447,3 +448,24 @@ def write_demo_project(out_dir: Path, logged: DemoLogged) -> Path:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")
     return config
+
+
+def log_demo_project(
+    out: Path, config: Path | None, progress: Callable[[str], None], *, genai: bool = False
+) -> tuple[Path, str, str]:
+    """Log a demo into ``out`` and write its project file (unless ``config`` is given).
+
+    Returns the project file, the tracking URI and the target to release.
+    """
+    if genai:
+        from riskcards.demo.genai import log_genai_demo, write_genai_project
+
+        progress(f"evaluating the demo GenAI assistant into {out / 'mlflow'} ...")
+        app = log_genai_demo(out)
+        return config or write_genai_project(out, app), app.tracking_uri, app.target
+    from riskcards.demo.mlflow_logging import log_demo
+
+    progress(f"training and logging the demo model into {out / 'mlflow'} ...")
+    logged = log_demo(out)
+    config = config or write_demo_project(out, logged)
+    return config, logged.tracking_uri, f"models:/{logged.model_name}@{logged.alias}"

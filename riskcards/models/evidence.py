@@ -14,7 +14,8 @@ Schema versions: 1 (riskcards 0.1) had no tables, logged models, history or quer
 a version 1 file still loads and is upgraded in memory (every new field takes its default).
 Fields added within version 2, all with defaults (older version 2 files load unchanged):
 dataset roles (derived from the context when absent), an evaluation's evaluator, model and
-role, the run's parent and children, the target's logged model id and resolution.
+role, the run's parent and children, the target's logged model id and resolution, the
+GenAI evidence (``genai``).
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from typing import Any, Literal
 from pydantic import Field, computed_field, model_validator
 
 from riskcards.models.base import Frozen
+from riskcards.models.evidence_genai import GenaiEvidence
 from riskcards.models.evidence_task import Role, role_of_context
 
 EVIDENCE_SCHEMA_VERSION: Literal[2] = 2
@@ -391,6 +393,9 @@ class EvidenceSnapshot(Frozen):
     run: RunEvidence
     model_version: ModelVersionEvidence | None = None
     logged_models: tuple[LoggedModelEvidence, ...] = ()
+    genai: GenaiEvidence | None = Field(
+        default=None, description="a GenAI evaluation: scorers, traces, feedback, prompts"
+    )
     warnings: tuple[str, ...] = Field(
         default=(), description="what the collection noticed: invalid metrics, tables too large"
     )

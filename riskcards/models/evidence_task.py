@@ -1,7 +1,8 @@
 """What a model does and what each dataset is for: tasks and dataset roles (layer: models).
 
 - A **task** is what the model predicts: ``binary_classification``,
-  ``multiclass_classification``, ``regression`` or ``other``. The assessment determines it
+  ``multiclass_classification``, ``regression``, ``genai`` (an application evaluated with
+  ``mlflow.genai.evaluate``) or ``other``. The assessment determines it
   (:mod:`riskcards.assess.task`) and records it as a :class:`TaskIdentity` with its source, so
   a reader can see why a check applied or not.
 - A **dataset role** is what a dataset was used for: ``training``, ``validation``,
@@ -19,11 +20,12 @@ from pydantic import Field
 
 from riskcards.models.base import Frozen
 
-Task = Literal["binary_classification", "multiclass_classification", "regression", "other"]
+Task = Literal["binary_classification", "multiclass_classification", "regression", "genai", "other"]
 TASKS: tuple[Task, ...] = (
     "binary_classification",
     "multiclass_classification",
     "regression",
+    "genai",
     "other",
 )
 Role = Literal["training", "validation", "evaluation", "test"]
@@ -32,7 +34,12 @@ ROLES: tuple[Role, ...] = ("training", "validation", "evaluation", "test")
 HELD_OUT_ROLES: tuple[Role, ...] = ("test", "evaluation", "validation")
 
 TaskSource = Literal[
-    "project file", "tag", "evaluate model_type", "model flavor and signature", "metric names"
+    "project file",
+    "tag",
+    "genai evaluation",
+    "evaluate model_type",
+    "model flavor and signature",
+    "metric names",
 ]
 
 # MLflow's own context names (log_input, autolog, evaluate's metric prefixes) -> role

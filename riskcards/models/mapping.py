@@ -220,13 +220,41 @@ class ModelRegistered(Check):
     kind: Literal["model_registered"]
 
 
+class GenaiPassRate(Check):
+    """The pass rate of a GenAI scorer over the evaluation traces (the first of ``scorers``
+    that judged any trace); human feedback on the same name is cited beside it."""
+
+    kind: Literal["genai_pass_rate"]
+    scorers: tuple[Identifier, ...] = Field(min_length=1)
+    at_least: float = Field(ge=0, le=1, description="the smallest pass rate that passes")
+    min_judged: int = Field(default=1, ge=1, description="fewest traces judged to decide")
+
+
+class GenaiOutputPII(Check):
+    """The share of evaluation responses in which riskcards' PII scanner found personal data."""
+
+    kind: Literal["genai_output_pii"]
+    at_most: float = Field(default=0.0, ge=0, le=1, description="the largest share that passes")
+
+
+class GenaiHumanAgreement(Check):
+    """How often human feedback agrees with the scorer of the same name on the same trace."""
+
+    kind: Literal["genai_human_agreement"]
+    at_least: float = Field(ge=0, le=1)
+    min_pairs: int = Field(default=1, ge=1, description="fewest traces judged by both")
+
+
 AnyCheck = Annotated[
     MetricThreshold
     | DatasetLogged
     | TextPresent
     | ArtifactPresent
     | ModelRegistered
-    | SignaturePresent,
+    | SignaturePresent
+    | GenaiPassRate
+    | GenaiOutputPII
+    | GenaiHumanAgreement,
     Field(discriminator="kind"),
 ]
 """A check of a built-in kind, as written in a mapping. Kinds registered later are accepted

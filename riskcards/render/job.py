@@ -49,6 +49,7 @@ from riskcards.render.views import (
     soa_csv,
 )
 from riskcards.render.views.decision import NOTICE_DAYS
+from riskcards.render.views.system_card import build_system_card
 
 
 @dataclass(frozen=True, eq=False)
@@ -149,6 +150,8 @@ class RenderJob:
         return (self.evidence.model_dump_json(indent=2) + "\n").encode()
 
     def _model_card(self) -> BundleFile:
+        if self.evidence.genai is not None and self.assessment.task.task == "genai":
+            return self._system_card()
         card = build_model_card(
             self.evidence,
             self.assessment,
@@ -162,6 +165,20 @@ class RenderJob:
             format=HTML_FORMAT,
             content=self.page(
                 "model_card.html.j2", f"Model card: {self.model}", "Model card", card=card
+            ),
+        )
+
+    def _system_card(self) -> BundleFile:
+        """A GenAI target's model card: the system card, at the model card's path."""
+        card = build_system_card(
+            self.evidence, self.assessment, self.sidecars.model_card, self.decision
+        )
+        return BundleFile(
+            path=MODEL_CARD,
+            kind=MODEL_CARD_KIND,
+            format=HTML_FORMAT,
+            content=self.page(
+                "system_card.html.j2", f"System card: {self.model}", "System card", card=card
             ),
         )
 

@@ -36,11 +36,20 @@ def test_every_builtin_kind_says_what_it_requires(loaded: Loaded) -> None:
         "artifact_present",
         "signature_present",
         "model_registered",
+        "genai_pass_rate",
+        "genai_output_pii",
+        "genai_human_agreement",
     }
     assert all(w and w != kind.replace("_", " ") for kind, w in words.items())
     described = {describe_check(c) for c in loaded.mapping.checks}
     assert "roc_auc >= 0.75 (applies to binary classification)" in described
-    assert "dataset logged with context 'training'" in described
-    assert "artifact logged matching 'eval/*.json'" in described
+    assert (
+        "dataset logged with context 'training' (applies to binary classification, multiclass "
+        "classification, regression, other)" in described
+    )
+    assert (
+        "artifact logged matching 'eval/*.json' (applies to binary classification, multiclass "
+        "classification, regression, other)" in described
+    )
     assert "model logged with an input signature" in described
     assert "registered model version" in described

@@ -71,8 +71,15 @@ def test_crosswalk_statuses_are_labelled_and_never_block(loaded: Loaded) -> None
 def test_frameworks_in_scope_are_those_the_mapping_names(loaded: Loaded) -> None:
     assert frameworks_in_scope(loaded.mapping, loaded.catalogues) == (
         "iso-iec-42001",
+        "mitre-atlas",
+        "nist-ai-600-1",
         "nist-ai-rmf",
     )
+    # for a task, only the catalogues of the checks that apply to it
+    classifier = frameworks_in_scope(loaded.mapping, loaded.catalogues, "binary_classification")
+    assert classifier == ("iso-iec-42001", "nist-ai-rmf")
+    genai = frameworks_in_scope(loaded.mapping, loaded.catalogues, "genai")
+    assert genai == ("iso-iec-42001", "mitre-atlas", "nist-ai-600-1", "nist-ai-rmf")
 
 
 def test_organisational_controls_borrow_no_model_metric_through_a_crosswalk(

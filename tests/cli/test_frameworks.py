@@ -50,7 +50,8 @@ def test_aliases_find_the_checks_and_other_kinds_read_in_words() -> None:
     ) in out.splitlines()
     out = _show("iso-iec-42001", "A.6.2.4")
     assert (
-        "  artifact_present: artifact logged matching 'eval/*.json'; severity medium"
+        "  artifact_present: artifact logged matching 'eval/*.json' (applies to binary "
+        "classification, multiclass classification, regression, other); severity medium"
         in out.splitlines()
     )
 

@@ -166,7 +166,8 @@ def test_discriminated_unions_map_to_the_data(tmp_path: Path, parser: str) -> No
         "got the text '>=='; did you mean '>=' or '=='?",
         "mappings/demo.yaml:19:11 checks[2].kind: unknown kind 'metric_treshold'; expected one "
         "of 'metric_threshold', 'dataset_logged', 'text_present', 'artifact_present', "
-        "'model_registered', 'signature_present'; did you mean 'metric_threshold'?",
+        "'model_registered', 'signature_present', 'genai_pass_rate', 'genai_output_pii', "
+        "'genai_human_agreement'; did you mean 'metric_threshold'?",
         "mappings/demo.yaml:21:5 checks[3]: missing required key 'kind'",
         "mappings/demo.yaml:25:15 checks[4].severity: expected 'low', 'medium', 'high' or "
         "'critical', got the text 'hgih'; did you mean 'high'?",

@@ -8,7 +8,7 @@ import math
 import pytest
 from pydantic import BaseModel, ValidationError
 
-from riskcards.models import evidence
+from riskcards.models import evidence, evidence_genai
 from riskcards.models.evidence import (
     EVALUATE_CORE_METRICS,
     EVALUATE_DEFAULT_METRICS,
@@ -39,10 +39,11 @@ def test_the_fixture_fills_every_field_of_every_model() -> None:
     assert [key for key, filled in seen.items() if not filled and key not in fixed] == []
     models = {
         name
-        for name, obj in vars(evidence).items()
+        for module in (evidence, evidence_genai)
+        for name, obj in vars(module).items()
         if isinstance(obj, type)
         and issubclass(obj, BaseModel)
-        and obj.__module__ == evidence.__name__
+        and obj.__module__ == module.__name__
     }
     assert models == {cls for cls, _ in seen}
 

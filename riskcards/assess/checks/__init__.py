@@ -3,12 +3,21 @@
 - :mod:`.metric`  ``metric_threshold``: a number compared with a threshold
 - :mod:`.run`     ``dataset_logged``, ``text_present``, ``artifact_present``: logged with the run
 - :mod:`.model`   ``signature_present``, ``model_registered``: what the model is
+- :mod:`.genai`   ``genai_pass_rate``, ``genai_output_pii``, ``genai_human_agreement``
 
 Importing this package registers them; :mod:`riskcards.assess` does so on import.
 """
 
 from __future__ import annotations
 
+from riskcards.assess.checks.genai import (
+    describe_genai_human_agreement,
+    describe_genai_output_pii,
+    describe_genai_pass_rate,
+    evaluate_genai_human_agreement,
+    evaluate_genai_output_pii,
+    evaluate_genai_pass_rate,
+)
 from riskcards.assess.checks.metric import describe_metric_threshold, evaluate_metric_threshold
 from riskcards.assess.checks.model import (
     describe_model_registered,
@@ -29,6 +38,9 @@ from riskcards.assess.registry import register_check_kind
 from riskcards.models.mapping import (
     ArtifactPresent,
     DatasetLogged,
+    GenaiHumanAgreement,
+    GenaiOutputPII,
+    GenaiPassRate,
     MetricThreshold,
     ModelRegistered,
     SignaturePresent,
@@ -58,4 +70,9 @@ register_check_kind(
     evaluate_model_registered,
     describe=describe_model_registered,
     age_from_run=False,
+)
+register_check_kind(GenaiPassRate, evaluate_genai_pass_rate, describe=describe_genai_pass_rate)
+register_check_kind(GenaiOutputPII, evaluate_genai_output_pii, describe=describe_genai_output_pii)
+register_check_kind(
+    GenaiHumanAgreement, evaluate_genai_human_agreement, describe=describe_genai_human_agreement
 )

@@ -49,6 +49,12 @@ from riskcards.collect.mlflow.faults import (
     quiet_warnings,
     translate_errors,
 )
+from riskcards.collect.mlflow.genai import (
+    collect_genai,
+    genai_datasets,
+    is_genai_run,
+    with_genai_counts,
+)
 from riskcards.collect.mlflow.provenance import collection_warnings, provenance
 from riskcards.collect.mlflow.session import (
     Options,
@@ -198,16 +204,27 @@ def _collect(s: Session, spec: TargetSpec, collected_at: datetime) -> EvidenceSn
     ) + recognise_autolog(run.tags, run.system_tags, (m.key for m in metrics))
     datasets = evaluated_datasets(run.datasets, evaluations, run.system_tags.get("mlflow.datasets"))
     run = run.model_copy(update={"evaluations": evaluations, "datasets": datasets})
+    genai = collect_genai(s, run) if is_genai_run(run) else None
+    if genai is not None:
+        run = run.model_copy(update={"datasets": genai_datasets(run.datasets)})
+        # the application version: the logged model its traces name
+        known = {m.model_id for m in models}
+        apps = [logged_models.logged_model(s, i) for i in genai.model_ids if i not in known]
+        models += [m for m in apps if not isinstance(m, str)]
+        found += [w for w in apps if isinstance(w, str)]
     return EvidenceSnapshot(
         target=_target(spec, run.run_id, version, target_model),
         run=run,
         model_version=version,
         logged_models=tuple(models),
+        genai=genai,
         warnings=(
             *(w for w in found if isinstance(w, str)),
             *collection_warnings(run, version, models),
         ),
-        provenance=provenance(s, collected_at, reads.server_version.result(), run, models),
+        provenance=with_genai_counts(
+            provenance(s, collected_at, reads.server_version.result(), run, models), genai
+        ),
     )
 
 

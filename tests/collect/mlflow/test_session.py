@@ -29,6 +29,7 @@ MODULES = [
     "riskcards.collect.mlflow.autolog",
     "riskcards.collect.mlflow.publish",
     "riskcards.collect.mlflow.listing",
+    "riskcards.collect.mlflow.genai",
 ]
 
 
