@@ -20,7 +20,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from riskcards.analyse import pii  # noqa: E402
+from riskcards.analyse import pii
 
 PLAIN = (
     "Anna Schmidt",
