@@ -302,8 +302,22 @@ def render_pdfs(jobs: Sequence[PdfJob], workers: int | None = None) -> list[Rend
     except BaseException:  # an error, SIGINT or SIGTERM: no worker outlives the release
         _stop_workers(pool)
         raise
-    pool.shutdown()
+    finally:
+        pool.shutdown()
+        _stop_helpers()
     return results
+
+
+def _stop_helpers() -> None:
+    """Stop the fork server and the resource tracker that multiprocessing started for the
+    pool: they would otherwise outlive the release (issue 18). The next parallel render
+    starts them again."""
+    from multiprocessing import forkserver, resource_tracker
+
+    for helper in (forkserver._forkserver, resource_tracker._resource_tracker):
+        stop = getattr(helper, "_stop", None)
+        if stop is not None:
+            stop()
 
 
 def _worker_init() -> None:
