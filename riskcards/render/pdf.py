@@ -301,10 +301,10 @@ def render_pdfs(jobs: Sequence[PdfJob], workers: int | None = None) -> list[Rend
         results = [futures[i].result() for i in range(len(jobs))]
     except BaseException:  # an error, SIGINT or SIGTERM: no worker outlives the release
         _stop_workers(pool)
-        raise
-    finally:
-        pool.shutdown()
         _stop_helpers()
+        raise
+    pool.shutdown()
+    _stop_helpers()
     return results
 
 
@@ -316,8 +316,11 @@ def _stop_helpers() -> None:
 
     for helper in (forkserver._forkserver, resource_tracker._resource_tracker):
         stop = getattr(helper, "_stop", None)
-        if stop is not None:
-            stop()
+        try:
+            if stop is not None:
+                stop()
+        except OSError:  # already gone (e.g. stopped by a signal): nothing left to stop
+            pass
 
 
 def _worker_init() -> None:
