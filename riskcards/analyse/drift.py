@@ -31,7 +31,12 @@ import numpy.typing as npt
 
 from riskcards.analyse import _numeric as k
 from riskcards.analyse._categories import categories
-from riskcards.analyse.inputs import AnalyticsInputError, finite_column, positive_int
+from riskcards.analyse.inputs import (
+    AnalyticsInputError,
+    finite_column,
+    finite_extremes,
+    positive_int,
+)
 from riskcards.models.analysis import (
     CategoricalDrift,
     CategoryShare,
@@ -133,7 +138,9 @@ def ks_statistic(reference: object, current: object) -> float:
     """The two-sample Kolmogorov-Smirnov statistic of two numeric samples (exact)."""
     x = finite_column(reference, table="<arrays>", column="reference")
     y = finite_column(current, table="<arrays>", column="current")
-    cx, cy = _counted(x, y)
+    low, high = float(min(x.min(), y.min())), float(max(x.max(), y.max()))
+    grid = k.Grid.for_samples([x, y], low, high)
+    cx, cy = k.CellCounts(x, grid), k.CellCounts(y, grid)
     lower, wanted = _ks_cells(cx, cy)
     k.gather([cx, cy], wanted)
     return _ks(cx, cy, lower)
@@ -148,14 +155,58 @@ def numeric_drift(
     ref_table: str,
     cur_table: str,
 ) -> NumericDrift:
-    """PSI over reference-quantile bins and the KS statistic of one numeric feature."""
-    x = finite_column(reference, table=ref_table, column=name)
-    y = finite_column(current, table=cur_table, column=name)
-    cx, cy = _counted(x, y)
+    """PSI over reference-quantile bins and the KS statistic of one numeric feature.
+
+    Integer values over a short range (counts, ratings, codes) are counted value by value,
+    one ``bincount`` per sample, and read off the cumulative counts; anything else goes
+    through the cells of :mod:`riskcards.analyse._numeric`. Both give the same numbers.
+    """
+    x, x_low, x_high = finite_extremes(reference, table=ref_table, column=name)
+    y, y_low, y_high = finite_extremes(current, table=cur_table, column=name)
+    for table, low in ((ref_table, x_low), (cur_table, y_low)):
+        if low is None:
+            raise AnalyticsInputError(table, name, "has no rows")
+    low, high = min(x_low, y_low), max(x_high, y_high)
     probabilities = np.linspace(0.0, 1.0, n_bins + 1)[1:-1]
+    counted = _integer_counts(x, y, low, high)
+    if counted is not None:
+        return _drift(
+            name,
+            epsilon,
+            probabilities,
+            _ValueCounts(counted[0], counted[2]),
+            _ValueCounts(counted[1], counted[2]),
+        )
+    return _cell_drift(name, x, y, (float(low), float(high)), probabilities, epsilon)
+
+
+def _cell_drift(
+    name: str,
+    x: k.AnyArray,
+    y: k.AnyArray,
+    extremes: tuple[float, float],
+    probabilities: k.FloatArray,
+    epsilon: float,
+) -> NumericDrift:
+    """The general path: cells of a shared grid, the few decisive cells gathered and sorted."""
+    grid = k.Grid.for_samples([x, y], *extremes)
+    cx, cy = k.CellCounts(x, grid), k.CellCounts(y, grid)
     lower, wanted = _ks_cells(cx, cy)
     wanted |= k.quantile_cells(cx, probabilities)
     k.gather([cx, cy], wanted)
+    ks = _ks(cx, cy, lower)
+    return _drift(name, epsilon, probabilities, cx, cy, ks)
+
+
+def _drift(
+    name: str,
+    epsilon: float,
+    probabilities: k.FloatArray,
+    cx: Any,
+    cy: Any,
+    ks: float | None = None,
+) -> NumericDrift:
+    """The report of one feature from two counted samples (cells or integer values)."""
     edges = np.unique(k.numpy_linear_quantile(cx.order_statistics, cx.n, probabilities))
     ref_counts = np.diff(np.concatenate([[0], cx.count_at_most(edges), [cx.n]]))
     cur_counts = np.diff(np.concatenate([[0], cy.count_at_most(edges), [cy.n]]))
@@ -166,19 +217,64 @@ def numeric_drift(
         )
         for i, (r, c) in enumerate(zip(ref_counts.tolist(), cur_counts.tolist(), strict=True))
     )
+    if ks is None:  # integer values: the CDFs step only at values, all of them counted
+        widest = int(np.abs(cx.cumulative * cy.n - cy.cumulative * cx.n).max())
+        ks = min(widest / (cx.n * cy.n), 1.0)
     return NumericDrift(
         feature=name,
         population_stability_index=psi(ref_counts, cur_counts, epsilon),
-        ks_statistic=_ks(cx, cy, lower),
+        ks_statistic=ks,
         bins=bins,
     )
 
 
-def _counted(x: k.AnyArray, y: k.AnyArray) -> tuple[k.CellCounts, k.CellCounts]:
-    low = float(min(x.min(), y.min()))
-    high = float(max(x.max(), y.max()))
-    grid = k.Grid.for_samples([x, y], low, high)
-    return k.CellCounts(x, grid), k.CellCounts(y, grid)
+# the widest range of integer values counted value by value (8 MB of counts per sample)
+_INTEGER_SPAN = 1 << 20
+_INTEGER_LIMIT = 2.0**53  # beyond, float64 does not hold every integer: the cells path decides
+
+
+def _integer_counts(
+    x: k.AnyArray, y: k.AnyArray, low: Any, high: Any
+) -> tuple[k.IntArray, k.IntArray, int] | None:
+    """Counts per value ``low .. high`` of both samples when every value is an integer."""
+    if not (-_INTEGER_LIMIT < float(low) <= float(high) < _INTEGER_LIMIT):
+        return None
+    if float(low) != int(low) or float(high) - float(low) >= _INTEGER_SPAN:
+        return None
+    start = int(low)
+    span = int(high) - start + 1
+    counts = []
+    for values in (x, y):
+        total = np.zeros(span, dtype=np.int64)
+        for part in k.chunks(len(values)):
+            chunk = values[part]
+            as_int = chunk.astype(np.int64)
+            if chunk.dtype.kind == "f" and not np.array_equal(as_int, chunk):
+                return None
+            as_int -= start
+            total += np.bincount(as_int, minlength=span)
+        counts.append(total)
+    return counts[0], counts[1], start
+
+
+class _ValueCounts:
+    """One sample of integers counted per value, answering as :class:`k.CellCounts` does."""
+
+    def __init__(self, counts: k.IntArray, start: int) -> None:
+        self.start = start
+        self.cumulative = np.cumsum(counts)  # values <= start + i
+        self.n = int(self.cumulative[-1])
+
+    def order_statistics(self, ranks: k.IntArray) -> k.FloatArray:
+        """The sorted values at 0-based ``ranks`` (cast from int64, as the cells path does)."""
+        index = np.searchsorted(self.cumulative, ranks, side="right")
+        return (index.astype(np.int64) + self.start).astype(np.float64)
+
+    def count_at_most(self, points: k.FloatArray) -> k.IntArray:
+        """How many values are <= each point."""
+        index = np.floor(points) - self.start
+        inside = np.clip(index, 0, len(self.cumulative) - 1).astype(np.int64)
+        return np.where(index < 0, 0, self.cumulative[inside])
 
 
 def _ks_cells(cx: k.CellCounts, cy: k.CellCounts) -> tuple[int, npt.NDArray[np.bool_]]:

@@ -174,22 +174,28 @@ def probability_column(values: object, *, table: str, column: str) -> NumberArra
 
 def finite_column(values: object, *, table: str, column: str) -> NumberArray:
     """A numeric feature: finite numbers (booleans become 0/1)."""
+    return finite_extremes(values, table=table, column=column)[0]
+
+
+def finite_extremes(values: object, *, table: str, column: str) -> tuple[NumberArray, Any, Any]:
+    """:func:`finite_column` and its minimum and maximum (None when empty), one pass each."""
     array = _numeric(
         one_dimensional(values, table=table, column=column), table=table, column=column
     )
     if array.dtype.kind == "b":
-        return array.astype(np.int8)
-    if array.dtype.kind == "f":
-        low, high = array.min(), array.max()
-        if not (np.isfinite(low) and np.isfinite(high)):
-            reject_missing(array, table=table, column=column)
-            bad = ~np.isfinite(array)
-            raise AnalyticsInputError(
-                table,
-                column,
-                f"{_values(np.count_nonzero(bad), 'infinite')}, first at row {_rows(bad)[0]}",
-            )
-    return array
+        array = array.astype(np.int8)
+    if not len(array):
+        return array, None, None
+    low, high = array.min(), array.max()
+    if array.dtype.kind == "f" and not (np.isfinite(low) and np.isfinite(high)):
+        reject_missing(array, table=table, column=column)
+        bad = ~np.isfinite(array)
+        raise AnalyticsInputError(
+            table,
+            column,
+            f"{_values(np.count_nonzero(bad), 'infinite')}, first at row {_rows(bad)[0]}",
+        )
+    return array, low, high
 
 
 def same_length(table: str, columns: Mapping[str, AnyArray]) -> int:

@@ -13,7 +13,9 @@ Layer: analytics. Categories and what counts as a match:
 - ``ip_address``: an IPv4 address, or an IPv6 address that ``ipaddress`` accepts.
 
 The values of a chunk of rows are joined into one string with NUL separators (no pattern
-matches a NUL) and each pattern runs once over it; match offsets map back to rows with
+matches a NUL). Cheap prefilters per category (how many digits, '@', '.', '-', ':' and
+capitals a row holds, counted for all rows at once) pick the rows that could match; each
+pattern then runs once over the join of just those rows; match offsets map back to rows with
 ``np.searchsorted``. Python loops run over matches, never over rows. Matched text is
 checked and dropped inside this module: results hold only counts per column and category.
 """
@@ -22,9 +24,11 @@ from __future__ import annotations
 
 import ipaddress
 import re
+import unicodedata
 from collections.abc import Callable, Mapping
 
 import numpy as np
+import numpy.typing as npt
 
 from riskcards.analyse import _numeric as k
 from riskcards.analyse.inputs import one_dimensional, same_length
@@ -78,11 +82,17 @@ def luhn_valid(candidates: list[str]) -> np.ndarray:
 Span = tuple[int, int]
 
 
+def _ascii_digits(digits: str) -> str:
+    return "".join(str(unicodedata.decimal(d)) for d in digits)
+
+
 def _card_spans(text: str) -> list[Span]:
     spans, numbers = [], []
     for match in _CARD.finditer(text):
         spans.append(match.span())
-        numbers.append(re.sub(r"[ -]", "", match.group()))
+        # `\d` also matches digits of other scripts: Luhn-check them as ASCII digits
+        digits = re.sub(r"[ -]", "", match.group())
+        numbers.append(digits if digits.isascii() else _ascii_digits(digits))
     if not spans:
         return []
     keep = luhn_valid(numbers)
@@ -120,15 +130,60 @@ _DETECTORS: dict[PIICategory, Callable[[str], list[Span]]] = {
 CATEGORIES: tuple[PIICategory, ...] = tuple(_DETECTORS)
 
 
+# Prefilters: per category, counts of characters every match needs, read for all rows of
+# a chunk at once with numpy. A row that falls short cannot hold a match, so the pattern
+# runs only over the rows that pass (most ordinary values pass none), with the same counts.
+_CLASSES = ("digit", "@", ".", "-", ":", "upper")  # class 0: any other character
+_CLASS_OF = bytearray(256)  # Latin-1 byte -> class (1 + index in _CLASSES)
+_CLASS_OF[ord("0") : ord("9") + 1] = b"\x01" * 10
+_CLASS_OF[ord("A") : ord("Z") + 1] = b"\x06" * 26
+for _class, _char in enumerate("@.-:", start=2):
+    _CLASS_OF[ord(_char)] = _class
+# Characters beyond Latin-1 are encoded as "?", which counts as a digit: `\d` matches every
+# Unicode decimal digit, and counting too many digits only lets more rows through.
+_CLASS_OF[ord("?")] = 1
+_PREFILTERS: dict[PIICategory, Callable[[dict[str, k.IntArray]], npt.NDArray[np.bool_]]] = {
+    "email": lambda c: (c["@"] >= 1) & (c["."] >= 1),
+    "phone": lambda c: c["digit"] >= 7,  # (1 digit) + 3 + 3 at the least
+    "card_number": lambda c: c["digit"] >= 13,
+    "national_id": lambda c: (
+        ((c["digit"] >= 9) & (c["-"] >= 2))  # 123-45-6789
+        | ((c["digit"] >= 6) & (c["upper"] >= 2))
+    ),  # QQ 12 34 56 C
+    "ip_address": lambda c: ((c["digit"] >= 4) & (c["."] >= 3)) | (c[":"] >= 2),
+}
+
+
+def _class_counts(text: str, lengths: k.IntArray) -> dict[str, k.IntArray]:
+    """Per row (``lengths`` characters each, NUL-separated in ``text``), how many characters
+    of each class it holds. One byte per character keeps offsets and is fast to classify."""
+    classes = np.frombuffer(text.encode("latin-1", "replace").translate(_CLASS_OF), np.uint8)
+    starts = np.cumsum(lengths + 1) - (lengths + 1)
+    if not len(classes):
+        return {name: np.zeros(len(lengths), dtype=np.int64) for name in _CLASSES}
+    ends = np.minimum(starts, len(classes) - 1)
+    empty = lengths == 0  # reduceat would count the next row's first character
+    return {
+        name: np.where(empty, 0, np.add.reduceat(classes == i, ends, dtype=np.int32))
+        for i, name in enumerate(_CLASSES, start=1)
+    }
+
+
 def _rows_with_matches(values: k.AnyArray) -> dict[PIICategory, int]:
     """Per category, how many of ``values`` hold at least one match."""
     texts = list(map(str, values.tolist()))
     lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
-    starts = np.cumsum(lengths + 1) - (lengths + 1)
-    text = _SEPARATOR.join(texts)
+    classes = _class_counts(_SEPARATOR.join(texts), lengths)
     counts: dict[PIICategory, int] = {}
     for category, detect in _DETECTORS.items():
-        offsets = [start for start, _ in detect(text)]
+        candidates = np.flatnonzero(_PREFILTERS[category](classes))
+        if not len(candidates):
+            counts[category] = 0
+            continue
+        picked = [texts[i] for i in candidates.tolist()]
+        offsets = [start for start, _ in detect(_SEPARATOR.join(picked))]
+        sizes = np.fromiter(map(len, picked), dtype=np.int64, count=len(picked)) + 1
+        starts = np.cumsum(sizes) - sizes
         rows = np.searchsorted(starts, np.asarray(offsets, dtype=np.int64), side="right") - 1
         counts[category] = len(np.unique(rows))
     return counts

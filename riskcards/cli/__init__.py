@@ -39,5 +39,33 @@ for _command in (fleet, portfolio):
 
 
 def main() -> None:
-    """Console entry point. click exits 2 on usage errors, as documented."""
-    cli.main(prog_name="riskcards")
+    """Console entry point. click exits 2 on usage errors, as documented.
+
+    Once the command is done and its outputs are written and closed, the process ends
+    without the interpreter's teardown (0.5 to 0.7 s of freeing objects, issue 18): the
+    exit handlers run (temporary folders, logging), stdout and stderr are flushed, then
+    ``os._exit`` with the command's exit code.
+    """
+    try:
+        cli.main(prog_name="riskcards")
+        code: object = 0
+    except SystemExit as done:
+        code = done.code
+    _exit(code)
+
+
+def _exit(code: object) -> None:
+    import atexit
+    import os
+    import sys
+
+    if code is not None and not isinstance(code, int):  # as SystemExit("message") would do
+        print(code, file=sys.stderr)
+        code = 1
+    try:
+        atexit._run_exitfuncs()
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except BaseException:  # e.g. a closed pipe: let the interpreter report it as usual
+        raise SystemExit(code) from None
+    os._exit(code or 0)

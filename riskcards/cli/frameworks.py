@@ -23,18 +23,20 @@ from riskcards.cli.common import run as _run
 @click.pass_context
 def frameworks(ctx: click.Context, frameworks_dirs: tuple[Path, ...], config: Path | None) -> None:
     """The control catalogues and crosswalks: list, show, validate, crosswalk."""
-    from riskcards import api
+    # straight from the load stage, not riskcards.api: `frameworks list` imports no numpy,
+    # analytics, rendering or mlflow (issue 18)
+    from riskcards.load.inputs import load_project
 
     ctx.obj = {
-        "dirs": _run(lambda: api.frameworks_dirs(config, frameworks_dirs)),
+        "dirs": _run(lambda: (*load_project(config).frameworks_dirs, *frameworks_dirs)),
         "config": config,
     }
 
 
 def _library(ctx: click.Context) -> Any:
-    from riskcards import api
+    from riskcards.load.catalogues import load_library
 
-    return _run(lambda: api.frameworks_library(ctx.obj["dirs"]))
+    return _run(lambda: load_library(ctx.obj["dirs"]))
 
 
 @frameworks.command("list")

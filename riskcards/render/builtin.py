@@ -59,7 +59,7 @@ def pdf_files(job: RenderJob, made: Sequence[BundleFile]) -> list[BundleFile]:
 
     evidence = PdfAttachment(
         name=EVIDENCE,
-        content=job.evidence_json,
+        content=job.pdf_evidence_json,  # tables' contents left out: they stay in the bundle
         relationship="Data",
         description="The evidence snapshot this document was rendered from",
     )

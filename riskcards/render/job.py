@@ -9,6 +9,7 @@ built even when only PDF is asked for) and the ``evidence.json`` bytes.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -50,6 +51,23 @@ from riskcards.render.views import (
 )
 from riskcards.render.views.decision import NOTICE_DAYS
 from riskcards.render.views.system_card import build_system_card
+
+TableRows = dict[tuple[str, str | None], int]
+
+
+def _table_rows(node: object, found: TableRows | None = None) -> TableRows:
+    """(table path, sha256) -> row count, from every analysis result that names its source."""
+    found = {} if found is None else found
+    if isinstance(node, dict):
+        source, rows = node.get("source"), node.get("rows")
+        if isinstance(source, dict) and isinstance(rows, int) and "table" in source:
+            found.setdefault((source["table"], source.get("sha256")), rows)
+        for value in node.values():
+            _table_rows(value, found)
+    elif isinstance(node, (list, tuple)):
+        for value in node:
+            _table_rows(value, found)
+    return found
 
 
 @dataclass(frozen=True, eq=False)
@@ -146,8 +164,26 @@ class RenderJob:
 
     @cached_property
     def evidence_json(self) -> bytes:
-        """The evidence snapshot as written to ``evidence.json`` (and embedded in PDFs)."""
+        """The evidence snapshot as written to ``evidence.json``."""
         return (self.evidence.model_dump_json(indent=2) + "\n").encode()
+
+    @cached_property
+    def pdf_evidence_json(self) -> bytes:
+        """The snapshot embedded in PDFs: ``evidence.json`` without the tables' contents
+        (each keeps its path, size, sha256 and, when the analysis read it, its row count), so
+        a large logged table does not grow every PDF (issue 18)."""
+        if not any(t.content is not None for t in self.evidence.run.tables):
+            return self.evidence_json
+        rows = _table_rows(self.analysis.model_dump() if self.analysis else {})
+        run = self.evidence.run
+        tables = tuple(t.model_copy(update={"content": None}) for t in run.tables)
+        lean = self.evidence.model_copy(update={"run": run.model_copy(update={"tables": tables})})
+        data = json.loads(lean.model_dump_json())  # NaN and inf stay strings, as in the bundle
+        for table, full in zip(data["run"]["tables"], run.tables, strict=True):
+            if full.content is not None:
+                table["content_in"] = "evidence.json of the bundle"
+                table["rows"] = rows.get((full.path, full.sha256))
+        return (json.dumps(data, indent=2, ensure_ascii=False) + "\n").encode()
 
     def _model_card(self) -> BundleFile:
         if self.evidence.genai is not None and self.assessment.task.task == "genai":

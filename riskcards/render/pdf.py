@@ -301,9 +301,26 @@ def render_pdfs(jobs: Sequence[PdfJob], workers: int | None = None) -> list[Rend
         results = [futures[i].result() for i in range(len(jobs))]
     except BaseException:  # an error, SIGINT or SIGTERM: no worker outlives the release
         _stop_workers(pool)
+        _stop_helpers()
         raise
     pool.shutdown()
+    _stop_helpers()
     return results
+
+
+def _stop_helpers() -> None:
+    """Stop the fork server and the resource tracker that multiprocessing started for the
+    pool: they would otherwise outlive the release (issue 18). The next parallel render
+    starts them again."""
+    from multiprocessing import forkserver, resource_tracker
+
+    for helper in (forkserver._forkserver, resource_tracker._resource_tracker):
+        stop = getattr(helper, "_stop", None)
+        try:
+            if stop is not None:
+                stop()
+        except OSError:  # already gone (e.g. stopped by a signal): nothing left to stop
+            pass
 
 
 def _worker_init() -> None:

@@ -11,8 +11,10 @@ from hypothesis import strategies as st
 from scipy.spatial.distance import jensenshannon
 from scipy.stats import ks_2samp
 
+from riskcards.analyse import drift as drift_module
 from riskcards.analyse._numeric import Grid, exact_quantiles
 from riskcards.analyse.drift import ks_statistic, psi
+from riskcards.analyse.inputs import finite_column
 from riskcards.analyse.kernels import AnalyticsInputError, Source, measure_drift
 
 EPSILON = 1e-4
@@ -256,3 +258,50 @@ def test_grid_cells_are_monotone_and_do_not_depend_on_the_chunk(
     assert np.all(np.diff(cells.astype(np.int64)) >= 0)
     alone = np.array([grid.cells(values[i : i + 1])[0] for i in range(len(values))])
     np.testing.assert_array_equal(cells, alone)
+
+
+def _integer_samples(kind: str, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+    n, m = (int(v) for v in rng.integers(1, 5000, 2))
+    if kind == "poisson-float":
+        return rng.poisson(2.0, n).astype(np.float64), rng.poisson(2.3, m).astype(np.float64)
+    if kind == "int8":
+        return rng.integers(-5, 6, n, dtype=np.int8), rng.integers(-3, 9, m, dtype=np.int8)
+    if kind == "mixed-dtypes":
+        return rng.integers(0, 300, n), rng.integers(10, 400, m).astype(np.float32)
+    if kind == "large":  # just below 2**53, where float64 still holds every integer
+        return rng.integers(-1000, 0, n) + 2**53, rng.integers(-1000, 0, m) + 2**53
+    if kind == "constant":
+        return np.full(n, 7.0), np.full(m, 7, dtype=np.uint16)
+    if kind == "bool":
+        return rng.random(n) < 0.3, rng.random(m) < 0.4
+    raise AssertionError(kind)
+
+
+@pytest.mark.parametrize(
+    "kind", ["poisson-float", "int8", "mixed-dtypes", "large", "constant", "bool"]
+)
+@pytest.mark.parametrize("seed", range(3))
+def test_integer_fast_path_equals_the_cells_path_field_by_field(kind: str, seed: int) -> None:
+    """Issue 18: integer values over a short range are counted per value (one bincount per
+    sample); every field of the report equals what the general cells path gives."""
+    rng = np.random.default_rng(seed)
+    ref, cur = _integer_samples(kind, rng)
+    x, y = finite_column(ref, table="r", column="x"), finite_column(cur, table="c", column="x")
+    low, high = min(x.min(), y.min()), max(x.max(), y.max())
+    probabilities = np.linspace(0.0, 1.0, 11)[1:-1]
+    assert drift_module._integer_counts(x, y, low, high) is not None  # the fast path applies
+    fast = drift_module.numeric_drift("x", ref, cur, 10, EPSILON, "r", "c")
+    cells = drift_module._cell_drift("x", x, y, (float(low), float(high)), probabilities, EPSILON)
+    assert fast.model_dump() == cells.model_dump()  # every field, exactly
+    assert fast.ks_statistic == pytest.approx(_scipy_ks(ref, cur), abs=1e-12)
+
+
+def test_integer_fast_path_declines_fractions_and_wide_ranges() -> None:
+    x = np.array([0.0, 1.0, 2.5])
+    assert drift_module._integer_counts(x, x, 0.0, 2.5) is None
+    halves = np.array([0.0, 1.0, 2.0, 3.5])  # extremes are integers, one value is not
+    assert drift_module._integer_counts(halves, halves, 0.0, 3.0) is None
+    wide = np.array([0, 1 << 30])
+    assert drift_module._integer_counts(wide, wide, 0, 1 << 30) is None
+    huge = np.array([2**60, 2**60 + 1])  # float64 would merge these: left to the cells path
+    assert drift_module._integer_counts(huge, huge, 2**60, 2**60 + 1) is None

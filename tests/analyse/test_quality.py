@@ -211,3 +211,47 @@ def test_bad_quality_input() -> None:
     with pytest.raises(AnalyticsInputError) as caught:
         measure_duplicates({"a": [1]}, subset=["zz"])
     assert caught.value.column == "zz"
+
+
+def test_pii_prefilters_keep_the_counts_of_a_row_by_row_scan() -> None:
+    """Issue 18: the per-category prefilters only skip rows that cannot match. Every
+    detector run on each row alone gives the same counts, also for digits outside ASCII
+    (which `\\d` matches), text beyond Latin-1, NULs inside values and empty rows."""
+    from riskcards.analyse import pii
+
+    rng = np.random.default_rng(18)
+    pieces = [
+        "a@example.org",
+        "+44 20 7946 0958",
+        "(555) 123-4567",
+        "4111 1111 1111 1111",
+        "123-45-6789",
+        "JG 10 37 59 A",
+        "10.0.0.1",
+        "2001:db8::1",
+        "2026-03-14",
+        "",
+        "+٤٤ ٢٠ ٧٩٤٦ ٠٩٥٨",
+        "١٢٣-٤٥-٦٧٨٩",
+        "电话 020 7946 0958",
+        "Zoë",
+        "a\x00b@c.org",
+        "x",
+        "version 2.3.1",
+        "AB123456D",
+        "::ffff:10.0.0.1",
+        "Ünïcödé 12",
+        "ticket 48213",
+    ]
+    rows = [
+        " ".join(pieces[i] for i in rng.integers(0, len(pieces), int(rng.integers(0, 3))))
+        for _ in range(3000)
+    ]
+    rows += ["", "+٤٤٢٠٧٩٤٦٠٩٥٨"]  # an empty row and a digit run of Arabic-Indic digits last
+    expected = {
+        category: sum(1 for row in rows if detect(row))
+        for category, detect in pii._DETECTORS.items()
+    }
+    found = scan_pii({"notes": np.array(rows, dtype=object)})
+    assert {f.category: f.rows for f in found.findings} == {c: n for c, n in expected.items() if n}
+    assert all(expected.values())  # every category is exercised

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import io
 import itertools
+import json
 import logging
 import os
 import re
@@ -363,6 +364,15 @@ def test_gap_report_bookmarks_every_control(bundle: dict[str, bytes], loaded: Lo
 # --- PDF/A-3b and the evidence attachment ---------------------------------------------------
 
 
+def _without_table_contents(evidence: bytes) -> dict[str, Any]:
+    """evidence.json as PDFs embed it: each table's content left out (issue 18)."""
+    data = json.loads(evidence)
+    for table in data["run"]["tables"]:
+        if table["content"] is not None:
+            table.update(content=None, content_in="evidence.json of the bundle", rows=None)
+    return data
+
+
 def test_every_pdf_is_pdfa_3b_with_the_evidence_attached(bundle: dict[str, bytes]) -> None:
     evidence = bundle["evidence.json"]
     for path in _pdfs(bundle):
@@ -377,7 +387,10 @@ def test_every_pdf_is_pdfa_3b_with_the_evidence_attached(bundle: dict[str, bytes
             if d.get(f"{ns}part")
         ]
         assert [(d.get(f"{ns}part"), d.get(f"{ns}conformance")) for d in ident] == [("3", "B")]
-        assert reader.attachments == {"evidence.json": [evidence]}
+        assert list(reader.attachments) == ["evidence.json"]
+        assert _without_table_contents(evidence) == json.loads(
+            reader.attachments["evidence.json"][0]
+        )
         root = reader.trailer["/Root"]
         (spec,) = [ref.get_object() for ref in root["/AF"]]
         assert spec["/AFRelationship"] == "/Data" and spec["/UF"] == "evidence.json"
@@ -542,3 +555,32 @@ def test_headers_identifiers_and_numbers_never_wrap_mid_token(
     for path in (f"{NIST}.pdf", "soa-iso-iec-42001.pdf", "model-card.pdf"):
         text = "\n".join(p.extract_text() for p in _reader(bundle[path]).pages)
         assert _split_tokens(text, words | ids) == set(), path
+
+
+def test_the_attached_evidence_leaves_out_table_contents(loaded: Loaded) -> None:
+    """Issue 18: a 200,000-row table stays in evidence.json but not in the PDFs, which keep
+    its path, size and sha256; the attachment stays under 300 KB."""
+    import hashlib
+
+    from riskcards.models.evidence import TableArtifact
+
+    rows = [[i, i % 2, (i % 997) / 997] for i in range(200_000)]
+    content = json.dumps({"columns": ["id", "label", "score"], "data": rows})
+    sha = hashlib.sha256(content.encode()).hexdigest()
+    table = TableArtifact(
+        path="eval/big.json",
+        format="json",
+        status="loaded",
+        size=len(content),
+        sha256=sha,
+        content=content,
+    )
+    ev = make_snapshot(tables=(table,))
+    a = assess(ev, loaded.catalogues, loaded.mapping, as_of=AS_OF)
+    files = {f.path: f.content for f in render(ev, a, loaded.catalogues, pdf_workers=1)}
+    assert content in json.loads(files["evidence.json"])["run"]["tables"][0]["content"]
+    attached = _reader(files["model-card.pdf"]).attachments["evidence.json"][0]
+    assert len(attached) <= 300_000 and len(files["evidence.json"]) > 3_000_000
+    (embedded,) = json.loads(attached)["run"]["tables"]
+    assert embedded["content"] is None and embedded["sha256"] == sha
+    assert embedded["size"] == len(content) and embedded["path"] == "eval/big.json"

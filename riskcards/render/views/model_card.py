@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from pydantic import Field
 
@@ -94,6 +96,12 @@ class ModelCard(Frozen):
     training_data_notes: Prose
     performance: tuple[MetricRow, ...]
     metric_groups: dict[str, tuple[MetricRow, ...]]
+    # the body's share of the two above (all rows a check judges, the first others); the
+    # full lists go to the HTML appendix, the Hugging Face card and evidence.json
+    performance_body: tuple[MetricRow, ...] = ()
+    metric_groups_body: dict[str, tuple[MetricRow, ...]] = Field(default_factory=dict)
+    metrics_in_appendix: int = Field(default=0, description="metrics left out of the body")
+    body_metrics: int = Field(default=0, description="unjudged metrics the body shows per group")
     slice_attributes: dict[str, tuple[SliceRow, ...]]
     slice_metric_names: tuple[str, ...]
     training_data: tuple[DatasetRef, ...]
@@ -140,6 +148,22 @@ def judged_metrics(assessment: Assessment) -> dict[str, Judged]:
             ),
         )
     return found
+
+
+BODY_METRICS = 12  # metrics a table of the body shows per group, besides those checks judge
+
+
+def _body_rows(rows: Sequence[MetricRow]) -> tuple[MetricRow, ...]:
+    """The rows a check judges, and the first ``BODY_METRICS`` others, in their order."""
+    others = 0
+    shown = []
+    for row in rows:
+        if row.judged is None:
+            others += 1
+            if others > BODY_METRICS:
+                continue
+        shown.append(row)
+    return tuple(shown)
 
 
 def _metric_row(m: MetricValue, judged: dict[str, Judged] | None = None) -> MetricRow:
@@ -239,6 +263,20 @@ class _Metrics:
             )
             for attr, values in sorted(self.slices.items())
         }
+
+
+def _metrics_body(metrics: _Metrics) -> dict[str, Any]:
+    """The body's metric tables, bounded (issue 18: 2,000 metrics once made 63 pages)."""
+    body = _body_rows(metrics.performance)
+    groups = {k: _body_rows(v) for k, v in sorted(metrics.groups.items())}
+    shown = len(body) + sum(map(len, groups.values()))
+    total = len(metrics.performance) + sum(map(len, metrics.groups.values()))
+    return {
+        "performance_body": body,
+        "metric_groups_body": groups,
+        "metrics_in_appendix": total - shown,
+        "body_metrics": BODY_METRICS,
+    }
 
 
 @dataclass(frozen=True)
@@ -408,6 +446,7 @@ def build_model_card(
         training_data_notes=text("training_data"),
         performance=tuple(metrics.performance),
         metric_groups={k: tuple(v) for k, v in sorted(metrics.groups.items())},
+        **_metrics_body(metrics),
         slice_attributes=metrics.slice_attributes(),
         slice_metric_names=tuple(metrics.slice_metrics),
         training_data=_datasets(run, "training", analysis),

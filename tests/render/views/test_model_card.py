@@ -106,3 +106,48 @@ def test_the_decision_comes_first_on_the_card(rendered: Rendered) -> None:
     assert card.index('id="decision"') < card.index('id="details"')
     decision = card.split('id="decision"')[1].split("</section>")[0]
     assert "FAIL: " in decision and "owner: " in decision
+
+
+def test_two_thousand_metrics_stay_under_25_pdf_pages_with_all_in_the_html(
+    loaded: Loaded,
+) -> None:
+    """Issue 18: the body shows every metric a check judges and the first few others per
+    group; all of them are in the HTML appendix (left out of print) and evidence.json."""
+    import io
+
+    from pypdf import PdfReader
+
+    from riskcards.models.evidence import MetricValue
+    from riskcards.render import render
+    from riskcards.render.pdf import html_to_pdf
+    from riskcards.render.views.model_card import BODY_METRICS
+    from tests.conftest import make_snapshot
+
+    base = make_snapshot().run.metrics
+    extra = tuple(
+        MetricValue(key=f"group_{i % 7}/metric_{i:04d}", value=i / 2000)
+        for i in range(2000 - len(base))
+    )
+    ev, a = assessed(loaded, metrics=(*base, *extra))
+    card = build_model_card(ev, a)
+    judged = {r.key for rows in card.metric_groups.values() for r in rows if r.judged}
+    judged |= {r.key for r in card.performance if r.judged}
+    body = {r.key for r in card.performance_body}
+    body |= {r.key for rows in card.metric_groups_body.values() for r in rows}
+    assert judged and judged <= body
+    assert all(
+        sum(1 for r in rows if not r.judged) <= BODY_METRICS
+        for rows in card.metric_groups_body.values()
+    )
+    assert card.metrics_in_appendix == 2000 - len(body) - sum(
+        1 for m in ev.run.metrics if m.key.startswith("slice/") and m.key.count("/") == 3
+    )
+    files = {f.path: f.content for f in render(ev, a, loaded.catalogues, formats=("html", "json"))}
+    html = files["model-card.html"].decode()
+    appendix = html[html.index('<section id="all-metrics" class="screen-only">') :]
+    assert all(f"<code>{m.key}</code>" in appendix for m in extra)
+    assert all(m.key.encode() in files["evidence.json"] for m in extra)
+    pages = len(PdfReader(io.BytesIO(html_to_pdf(html))).pages)
+    assert pages < 25
+    few = build_model_card(*assessed(loaded))  # a run with few metrics loses none
+    assert few.metrics_in_appendix == 0 and few.performance_body == few.performance
