@@ -15,24 +15,27 @@ SYSTEM_LIBS := libpango-1.0.so.0:libpango-1.0-0 libpangoft2-1.0.so.0:libpangoft2
                libharfbuzz-subset.so.0:libharfbuzz-subset0 libfontconfig.so.1:fontconfig
 # The browser test (tests/render/test_browser.py) lays the HTML out in headless Chromium.
 # The fleet tests and bench (tests/fleet, bench/) run an mlflow server on PostgreSQL.
+# Only `make test` and `make bench` install these; `make demo` needs WeasyPrint's libraries only.
 SYSTEM_TOOLS := chromium:chromium pg_ctlcluster:postgresql
+TOOLS :=
+test bench: TOOLS = $(SYSTEM_TOOLS)
 system-deps:
 	@missing=""; for pair in $(SYSTEM_LIBS); do \
 	  lib=$${pair%%:*}; pkg=$${pair##*:}; \
 	  ldconfig -p 2>/dev/null | grep -q "$$lib" || missing="$$missing $$pkg"; \
 	done; \
 	[ -z "$$missing" ] || fc-list 2>/dev/null | grep -qi dejavu || missing="$$missing fonts-dejavu-core"; \
-	for pair in $(SYSTEM_TOOLS); do \
+	for pair in $(TOOLS); do \
 	  tool=$${pair%%:*}; pkg=$${pair##*:}; \
 	  command -v "$$tool" >/dev/null 2>&1 || missing="$$missing $$pkg"; \
 	done; \
 	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
-	    echo "installing for WeasyPrint and the browser test:$$missing"; \
+	    echo "installing for WeasyPrint and the tests:$$missing"; \
 	    (apt-get install -y -qq $$missing >/dev/null 2>&1 || \
 	     (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null)); \
 	  else \
-	    echo "WeasyPrint and the browser test need:$$missing (sudo apt-get install$$missing)"; \
+	    echo "WeasyPrint and the tests need:$$missing (sudo apt-get install$$missing)"; \
 	  fi; \
 	fi
 
@@ -59,7 +62,7 @@ lint: $(VENV)/.test-installed
 	$(BIN)/ruff format --check riskcards tests bench scripts
 	$(BIN)/mypy riskcards
 
-bench: $(VENV)/.test-installed
+bench: system-deps $(VENV)/.test-installed
 	$(BIN)/python bench/run_all.py
 
 clean:
