@@ -286,22 +286,25 @@ def render_pdfs(jobs: Sequence[PdfJob], workers: int | None = None) -> list[Rend
     # Longest document first, so the slowest one does not start last.
     order = sorted(range(len(jobs)), key=lambda i: -len(jobs[i].html))
     # SIGINT/SIGTERM wait while workers start, so that every started worker is known (and
-    # stopped below) and none is left half-started.
-    with signals_held():
-        try:
-            pool = ProcessPoolExecutor(
-                max_workers=workers, mp_context=ctx, initializer=_worker_init
-            )
-            futures = {i: pool.submit(render_pdf, jobs[i]) for i in order}
-        except (OSError, ImportError, NotImplementedError):  # e.g. no working sem_open here
-            pool = None
-    if pool is None:
-        return [render_pdf(job) for job in jobs]
+    # stopped below) and none is left half-started. A signal that arrived meanwhile is
+    # raised as the block ends, with the workers already started: they are stopped too.
+    pool: ProcessPoolExecutor | None = None
     try:
+        with signals_held():
+            try:
+                pool = ProcessPoolExecutor(
+                    max_workers=workers, mp_context=ctx, initializer=_worker_init
+                )
+                futures = {i: pool.submit(render_pdf, jobs[i]) for i in order}
+            except (OSError, ImportError, NotImplementedError):  # e.g. no working sem_open
+                pool = None
+        if pool is None:
+            return [render_pdf(job) for job in jobs]
         results = [futures[i].result() for i in range(len(jobs))]
     except BaseException:  # an error, SIGINT or SIGTERM: no worker outlives the release
-        _stop_workers(pool)
-        _stop_helpers()
+        if pool is not None:
+            _stop_workers(pool)
+            _stop_helpers()
         raise
     pool.shutdown()
     _stop_helpers()

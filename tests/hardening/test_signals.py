@@ -12,6 +12,8 @@ import time
 import uuid
 from pathlib import Path
 
+import pytest
+
 from riskcards.bundle import MANIFEST, check_destination, verify_bundle
 from tests.hardening.conftest import evidence_file
 
@@ -77,6 +79,8 @@ def test_sigterm_during_a_release_with_pdf_workers(tmp_path: Path) -> None:
 WRITER = """
 import sys
 from pathlib import Path
+
+import pytest
 from riskcards.bundle import build_manifest, write_bundle
 from riskcards.models.bundle import BundleFile
 from tests.conftest import AS_OF
@@ -108,3 +112,42 @@ def test_sigterm_at_any_moment_of_the_write_leaves_a_complete_bundle(tmp_path: P
         p.communicate(timeout=60)
         if out.exists():
             _assert_clean(out, marker)
+
+
+class _Stop(BaseException):
+    """What the CLI's SIGTERM handler raises (riskcards.cli.common.Terminated)."""
+
+
+def test_a_signal_held_while_pdf_workers_start_still_stops_them(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """SIGTERM while the workers start is held, then raised as the start ends: the workers
+    already started are stopped, and none is left for the exit to wait on (the CI hang)."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    from riskcards.render import pdf
+
+    class SignalledPool(ProcessPoolExecutor):
+        def submit(self, *args, **kwargs):  # type: ignore[no-untyped-def,override]
+            future = super().submit(*args, **kwargs)
+            os.kill(os.getpid(), signal.SIGTERM)  # held: raised when the start is done
+            return future
+
+    def stop(_signum: int, _frame: object) -> None:
+        raise _Stop
+
+    monkeypatch.setattr(pdf, "ProcessPoolExecutor", SignalledPool)
+    previous = signal.signal(signal.SIGTERM, stop)
+    try:
+        jobs = [pdf.PdfJob(html=f"<p>{i}</p>") for i in range(2)]
+        with pytest.raises(_Stop) as raised:
+            pdf.render_pdfs(jobs, workers=2)
+        # the traceback still holds the pool: only stopping its workers can have ended them
+        for child in multiprocessing.active_children():
+            child.join(timeout=10)
+        alive = multiprocessing.active_children()
+        del raised
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+    assert alive == []
