@@ -219,9 +219,7 @@ def _blocking(result: ControlResult, decisions: Decisions, *, strict: bool) -> b
     if result.via_crosswalk:
         return False
     if result.status in (ControlStatus.GAP, ControlStatus.PARTIAL) and any(
-        c.status not in (CheckStatus.PASS, CheckStatus.NOT_APPLICABLE)
-        and c.severity in gate.blocking_severities
-        for c in result.checks
+        c.failing and c.severity in gate.blocking_severities for c in result.checks
     ):
         return True
     if strict:

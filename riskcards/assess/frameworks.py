@@ -49,7 +49,7 @@ def aggregate(results: Sequence[CheckResult]) -> tuple[ControlStatus, str]:
         return ControlStatus.NOT_ASSESSED, f"no check that applies to this model; {why}"
     results = applicable
     passing = [r for r in results if r.status is CheckStatus.PASS]
-    failing = [r for r in results if r.status is not CheckStatus.PASS]
+    failing = [r for r in results if r.failing]
     if not failing:
         return ControlStatus.MET, "; ".join(f"{r.title}: {r.reason}" for r in results)
     why = "; ".join(f"{r.title}: {r.reason}" for r in failing)
