@@ -67,9 +67,15 @@ def line(figure: str, value: str, reference: str, aim: str, met: bool) -> None:
     )
 
 
+# As on a user's machine, Python keeps bytecode (riskcards' modules, its compiled built-in
+# templates; a pip-installed mlflow's .pyc files are written at install time): a shell that
+# sets PYTHONDONTWRITEBYTECODE would make every process recompile riskcards from source.
+_ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+
+
 def subprocess_run(command: list[str]) -> Callable[[], object]:
     def run() -> object:
-        return subprocess.run(command, check=True, capture_output=True, cwd=ROOT)
+        return subprocess.run(command, check=True, capture_output=True, cwd=ROOT, env=_ENV)
 
     return run
 

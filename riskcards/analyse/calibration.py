@@ -85,7 +85,7 @@ def bin_totals(
     labelled = np.zeros(2 * n_bins, dtype=np.int64)
     score_sums = np.zeros(n_bins, dtype=np.float64)
     for part in k.chunks(len(y)):
-        index = k.bin_index(p[part], inner_edges)
+        index = k.bin_index(p[part], inner_edges).astype(np.intp, copy=False)  # bincount's own type
         score_sums += np.bincount(index, weights=p[part], minlength=n_bins)
         index *= 2
         index += y[part]

@@ -182,12 +182,17 @@ class CategoryShare(Frozen):
 
 
 class NumericDrift(Frozen):
-    """PSI over bins fixed on reference quantiles, and the two-sample KS statistic."""
+    """PSI over bins fixed on reference quantiles, and the two-sample KS statistic.
+
+    The KS statistic is certified, not always exact: the true value lies in
+    ``[ks_statistic, ks_statistic + ks_error]``, ``ks_error`` never above the report's
+    ``ks_tolerance`` and 0 when every decisive value was counted."""
 
     kind: Literal["numeric"] = "numeric"
     feature: str
     population_stability_index: Annotated[float, Field(ge=0.0)]
     ks_statistic: Share
+    ks_error: Annotated[float, Field(ge=0.0, le=1.0)] = 0.0
     bins: tuple[DriftBin, ...]
 
 
@@ -209,6 +214,9 @@ class DriftParameters(Frozen):
     n_bins: int
     epsilon: float
     quantile_method: Literal["linear"] = "linear"
+    ks_tolerance: float = Field(
+        default=0.0, description="the largest error of a KS statistic read off the histogram"
+    )
 
 
 class DriftReport(Frozen):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import warnings
+from typing import Any
 
 import numpy as np
 import pytest
@@ -15,7 +16,7 @@ from riskcards.analyse import drift as drift_module
 from riskcards.analyse._numeric import Grid, exact_quantiles
 from riskcards.analyse.drift import ks_statistic, psi
 from riskcards.analyse.inputs import finite_column
-from riskcards.analyse.kernels import AnalyticsInputError, Source, measure_drift
+from riskcards.analyse.kernels import AnalyticsInputError, NumericDrift, Source, measure_drift
 
 EPSILON = 1e-4
 
@@ -25,6 +26,12 @@ def _scipy_ks(x: object, y: object) -> float:
     with warnings.catch_warnings(), np.errstate(all="ignore"):
         warnings.simplefilter("ignore", RuntimeWarning)
         return float(ks_2samp(x, y, method="asymp").statistic)
+
+
+def _assert_certified(feature: NumericDrift, exact: float, tolerance: float = 1e-4) -> None:
+    """The KS statistic read off the histogram: the exact value lies in its certified interval."""
+    assert 0.0 <= feature.ks_error <= tolerance
+    assert feature.ks_statistic - 1e-12 <= exact <= feature.ks_statistic + feature.ks_error + 1e-12
 
 
 def _reference_psi(ref: np.ndarray, cur: np.ndarray, n_bins: int = 10) -> float:
@@ -64,7 +71,7 @@ def test_ks_and_psi_match_references(kind: str, seed: int) -> None:
     report = measure_drift({"x": ref}, {"x": cur})
     feature = report.features[0]
     assert feature.kind == "numeric"
-    assert feature.ks_statistic == pytest.approx(_scipy_ks(ref, cur), abs=1e-12)
+    _assert_certified(feature, _scipy_ks(ref, cur))
     assert feature.population_stability_index == pytest.approx(_reference_psi(ref, cur), abs=1e-12)
     assert sum(b.reference_share for b in feature.bins) == pytest.approx(1.0)
     assert sum(b.current_share for b in feature.bins) == pytest.approx(1.0)
@@ -238,8 +245,41 @@ def test_two_million_rows_match_scipy(kind: str) -> None:
     rng = np.random.default_rng(9)
     ref, cur = _samples(kind, rng, 2_000_000, 1_500_000)
     feature = measure_drift({"x": ref}, {"x": cur}).features[0]
-    assert feature.ks_statistic == pytest.approx(_scipy_ks(ref, cur), abs=1e-12)
+    exact = _scipy_ks(ref, cur)
+    _assert_certified(feature, exact)
     assert feature.population_stability_index == pytest.approx(_reference_psi(ref, cur), abs=1e-12)
+    gathered = measure_drift({"x": ref}, {"x": cur}, ks_tolerance=0.0).features[0]
+    assert gathered.ks_statistic == pytest.approx(exact, abs=1e-12) and gathered.ks_error == 0.0
+
+
+@pytest.mark.slow
+def test_ks_gathers_only_the_cells_that_could_change_it_beyond_the_tolerance() -> None:
+    """Issue 18: on large samples the statistic comes from the histogram and its bound; the
+    exact gather is skipped where no cell could move it by more than the tolerance."""
+    rng = np.random.default_rng(3)
+    ref, cur = rng.normal(size=2_000_000), rng.normal(0.001, 1.0, size=2_000_000)
+    sizes: dict[float, int] = {}
+    original = drift_module.k.gather
+
+    def counted(samples: list[Any], wanted: np.ndarray) -> None:
+        original(samples, wanted)
+        sizes[tolerance] = sum(len(s.gathered) for s in samples)
+
+    exact = _scipy_ks(ref, cur)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(drift_module.k, "gather", counted)
+        for tolerance in (0.0, 1e-4, 1e-3):
+            report = measure_drift({"x": ref}, {"x": cur}, ks_tolerance=tolerance)
+            feature = report.features[0]
+            assert isinstance(feature, NumericDrift)
+            assert report.parameters.ks_tolerance == tolerance
+            _assert_certified(feature, exact, tolerance)
+    assert sizes[0.0] > 20 * sizes[1e-4] >= 20 * sizes[1e-3]
+
+
+def test_ks_tolerance_out_of_range_is_refused() -> None:
+    with pytest.raises(AnalyticsInputError, match="ks_tolerance"):
+        measure_drift({"x": [1.0, 2.0]}, {"x": [1.0, 3.0]}, ks_tolerance=1.5)
 
 
 @settings(max_examples=100, deadline=None)
@@ -290,8 +330,10 @@ def test_integer_fast_path_equals_the_cells_path_field_by_field(kind: str, seed:
     low, high = min(x.min(), y.min()), max(x.max(), y.max())
     probabilities = np.linspace(0.0, 1.0, 11)[1:-1]
     assert drift_module._integer_counts(x, y, low, high) is not None  # the fast path applies
-    fast = drift_module.numeric_drift("x", ref, cur, 10, EPSILON, "r", "c")
-    cells = drift_module._cell_drift("x", x, y, (float(low), float(high)), probabilities, EPSILON)
+    fast = drift_module.numeric_drift("x", ref, cur, (10, EPSILON, 1e-4), "r", "c")
+    cells = drift_module._cell_drift(
+        "x", x, y, (float(low), float(high)), probabilities, (EPSILON, 0.0)
+    )
     assert fast.model_dump() == cells.model_dump()  # every field, exactly
     assert fast.ks_statistic == pytest.approx(_scipy_ks(ref, cur), abs=1e-12)
 

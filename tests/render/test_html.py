@@ -4,13 +4,17 @@ default: prefix); untrusted text is inert in HTML and in Markdown; nothing is ev
 from __future__ import annotations
 
 import re
+import shutil
+import sys
 from pathlib import Path
 
 import pytest
+from jinja2 import Environment
 
 from riskcards.load.catalogues import Loaded
 from riskcards.render import render
-from riskcards.render.html import md_escape
+from riskcards.render.html import build_environment, md_escape
+from riskcards.resources import templates_dir
 from tests.render.conftest import NO_PDF, Rendered, assessed
 
 HOSTILE = (
@@ -60,3 +64,74 @@ def test_md_escape_neutralises_markdown() -> None:
     assert md_escape("[x](http://a) *b* <i>") == r"\[x\](http\://a) \*b\* &lt;i&gt;"
     assert md_escape("see www.evil.com | v1.0-rc") == r"see www\.evil.com \| v1.0-rc"
     assert "\n" not in md_escape("line1\n\n# heading")
+
+
+def _built_in_env(cache_dir: Path, templates: Path) -> Environment:
+    """riskcards' environment on a copy of the built-in templates, caching in ``cache_dir``
+    (each call is a fresh environment: nothing compiled in memory)."""
+    return build_environment(None, str(templates), str(cache_dir))
+
+
+def test_built_in_templates_are_compiled_once_per_installation(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 18: a process loads the built-in templates' compiled code kept from an earlier
+    one (no compilation), renders the same text, and compiles again when a source changes."""
+    monkeypatch.setattr(sys, "dont_write_bytecode", False)
+    templates, cache_dir = tmp_path / "templates", tmp_path / "__pycache__"
+    shutil.copytree(templates_dir(), templates)
+    first = _built_in_env(cache_dir, templates)
+    names = [n for n in first.list_templates() if n.endswith(".j2") and ":" not in n]
+    for name in names:
+        first.get_template(name)
+    assert len(list(cache_dir.glob("jinja2-*.cache"))) == len(names)
+
+    compiled: list[str] = []
+    second = _built_in_env(cache_dir, templates)
+    original = second.compile
+
+    def counting(source: str, name: str | None = None, *args: object, **kw: object) -> object:
+        compiled.append(name or "<string>")
+        return original(source, name, *args, **kw)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(second, "compile", counting)
+    assert second.from_string("ok").render() == "ok"
+    for name in names:
+        second.get_template(name)
+    assert compiled == ["<string>"]  # only the string above: every file came from the cache
+
+    (templates / names[0]).write_text("changed {{ 1 + 1 }}", encoding="utf-8")
+    third = _built_in_env(cache_dir, templates)
+    assert third.get_template(names[0]).render() == "changed 2"
+    fourth = _built_in_env(cache_dir, templates)  # the new source's code is cached in turn
+    monkeypatch.setattr(fourth, "compile", lambda *a, **k: pytest.fail("compiled again"))
+    assert fourth.get_template(names[0]).render() == "changed 2"
+
+
+def test_template_cache_writes_nothing_when_python_writes_no_bytecode(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    templates, cache_dir = tmp_path / "templates", tmp_path / "__pycache__"
+    shutil.copytree(templates_dir(), templates)
+    monkeypatch.setattr(sys, "dont_write_bytecode", True)
+    _built_in_env(cache_dir, templates).get_template("base.html.j2")
+    assert not cache_dir.exists()
+    monkeypatch.setattr(sys, "dont_write_bytecode", False)
+    cache_dir.mkdir()
+    cache_dir.chmod(0o500)  # read-only: compiled each time, no error
+    try:
+        _built_in_env(cache_dir, templates).get_template("base.html.j2")
+    finally:
+        cache_dir.chmod(0o700)
+
+
+def test_user_templates_are_never_cached(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(sys, "dont_write_bytecode", False)
+    user, cache_dir = tmp_path / "user", tmp_path / "__pycache__"
+    user.mkdir()
+    (user / "page.html.j2").write_text("{{ 6 * 7 }}", encoding="utf-8")
+    env = build_environment(str(user), str(templates_dir()), str(cache_dir))
+    assert env.get_template("page.html.j2").render() == "42"
+    assert not cache_dir.exists()
+    env.get_template("base.html.j2")  # a built-in one is
+    assert len(list(cache_dir.glob("jinja2-*.cache"))) == 1
