@@ -11,6 +11,7 @@ import os
 import tempfile
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -305,3 +306,31 @@ def test_collection_writes_nothing_and_restores_mlflow_settings(rich_local: Rich
 def test_a_database_file_path_suggests_sqlite(uri: str, tmp_path: Path) -> None:
     with pytest.raises(UsageError, match=r"sqlite:///PATH, here --tracking-uri sqlite:////"):
         collect("runs:/0123abcd", uri)
+
+
+def test_the_store_is_opened_once_per_process_however_many_targets(
+    rich_local: RichStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 18: opening the SQLAlchemy stores (engine, schema check) is paid once per
+    process and tracking URI, not once per target (MLflow keeps the stores it opened)."""
+    from mlflow.store.model_registry.sqlalchemy_store import SqlAlchemyStore as RegistryStore
+    from mlflow.store.tracking.sqlalchemy_store import SqlAlchemyStore as TrackingStore
+
+    opened: list[str] = []
+    for store in (TrackingStore, RegistryStore):
+        original = store.__init__
+
+        def counted(self: Any, *args: Any, _original: Any = original, **kwargs: Any) -> None:
+            opened.append(type(self).__name__)
+            _original(self, *args, **kwargs)
+
+        monkeypatch.setattr(store, "__init__", counted)
+    targets = [
+        f"models:/{MODEL_NAME}@{ALIAS}",
+        f"models:/{MODEL_NAME}/{rich_local.version}",
+        f"runs:/{rich_local.run_id}",
+        f"runs:/{rich_local.legacy_run_id}",
+    ]
+    for target in targets:
+        collect(target, rich_local.tracking_uri, max_table_bytes=TEST_CAP, now=NOW)
+    assert len(opened) <= 2, opened  # at most the first opening of each, never per target
