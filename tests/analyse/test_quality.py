@@ -311,3 +311,22 @@ def test_mask_pii_masks_luhn_valid_cards_in_any_digits() -> None:
         False,
         False,
     ]
+
+
+def test_pii_rows_longer_than_the_counts_hold() -> None:
+    """A row of 65,536 characters or more may overflow the prefilters' 16-bit counts: it is
+    scanned whatever they say."""
+    from riskcards.analyse import pii
+
+    rows = [
+        # 65,536 dots or digits in all: a 16-bit count would read 0
+        "." * 65_535 + " mail a@b.org",
+        "." * 65_533 + " from 10.0.0.1",
+        "7" * 65_524 + " call +44 20 7946 0958",
+        "x" * 65_536 + " 4111 1111 1111 1111, 123-45-6789",
+        "short 2026-03-14",
+    ]
+    found = scan_pii({"t": np.array(rows, dtype=object)})
+    expected = {c: sum(1 for r in rows if detect(r)) for c, detect in pii._DETECTORS.items()}
+    assert {f.category: f.rows for f in found.findings} == {c: n for c, n in expected.items() if n}
+    assert all(expected.values())  # every category is exercised
