@@ -172,9 +172,17 @@ def _runs(*masks: Mask) -> Mask:
 class _Chunk:
     """The prefilters' view of one chunk of rows, NUL-separated in one string."""
 
-    def __init__(self, text: str, lengths: k.IntArray) -> None:
-        self.c = np.frombuffer(text.encode("latin-1", "replace").translate(_CLASS_OF), np.uint8)
-        self.starts = np.cumsum(lengths + 1) - (lengths + 1)
+    def __init__(self, texts: list[str]) -> None:
+        raw = _SEPARATOR.join(texts).encode("latin-1", "replace")  # one byte per character
+        if raw.count(0) == len(texts) - 1:  # no NUL inside a value: the separators are rows
+            ends = np.flatnonzero(np.frombuffer(raw, np.uint8) == 0)
+            self.starts = np.concatenate(([0], ends + 1))
+            lengths = np.append(ends, len(raw)) - self.starts
+        else:
+            lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
+            self.starts = np.cumsum(lengths + 1) - (lengths + 1)
+        self.lengths = lengths
+        self.c = np.frombuffer(raw.translate(_CLASS_OF), np.uint8)
         # a running sum modulo 2**32: the difference of two is still the exact row sum
         dense = np.empty(len(self.c) + 1, dtype=np.uint32)
         dense[0] = 0
@@ -253,12 +261,10 @@ def _rows_with_matches(values: k.AnyArray) -> dict[PIICategory, int]:
     """Per category, how many of ``values`` hold at least one match."""
     texts = values.tolist()
     try:
-        joined = _SEPARATOR.join(texts)
+        chunk = _Chunk(texts)
     except TypeError:  # not all strings (None, numbers): scan str(value)
         texts = list(map(str, texts))
-        joined = _SEPARATOR.join(texts)
-    lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
-    chunk = _Chunk(joined, lengths)
+        chunk = _Chunk(texts)
     counts: dict[PIICategory, int] = {}
     for category, detect in _DETECTORS.items():
         candidates = np.flatnonzero(_PREFILTERS[category](chunk))
@@ -267,7 +273,7 @@ def _rows_with_matches(values: k.AnyArray) -> dict[PIICategory, int]:
             continue
         picked = [texts[i] for i in candidates.tolist()]
         offsets = [start for start, _ in detect(_SEPARATOR.join(picked))]
-        sizes = np.fromiter(map(len, picked), dtype=np.int64, count=len(picked)) + 1
+        sizes = chunk.lengths[candidates] + 1
         starts = np.cumsum(sizes) - sizes
         rows = np.searchsorted(starts, np.asarray(offsets, dtype=np.int64), side="right") - 1
         counts[category] = len(np.unique(rows))
