@@ -242,9 +242,8 @@ def _national_id_rows(c: _Chunk) -> Mask:
 
 
 def _ip_rows(c: _Chunk) -> Mask:
-    colons = np.zeros(len(c.starts), dtype=np.int64)
     at = np.searchsorted(c.starts, np.flatnonzero(c.is_(_COLON)), side="right") - 1
-    np.add.at(colons, at, 1)
+    colons = np.bincount(at, minlength=len(c.starts))
     return ((c.digits >= 4) & (c.dots >= 3)) | (colons >= 2)
 
 
