@@ -13,8 +13,11 @@ Layer: analytics. Categories and what counts as a match:
 - ``ip_address``: an IPv4 address, or an IPv6 address that ``ipaddress`` accepts.
 
 The values of a chunk of rows are joined into one string with NUL separators (no pattern
-matches a NUL). Cheap prefilters per category (how many digits, '@', '.', '-', ':' and
-capitals a row holds, counted for all rows at once) pick the rows that could match; each
+matches a NUL). Cheap prefilters per category, computed for all rows of the chunk at once
+with numpy from one byte per character naming its class, pick the rows that could match:
+how many digits and dots a row holds (one running sum), and whether it holds a short run
+that every match of the category contains ('@' for an e-mail address, ``ddd-dd-dddd`` for a
+social security number, a digit, separator and four digits for a phone number, ...). Each
 pattern then runs once over the join of just those rows; match offsets map back to rows with
 ``np.searchsorted``. Python loops run over matches, never over rows. Matched text is
 checked and dropped inside this module: results hold only counts per column and category.
@@ -34,7 +37,7 @@ from riskcards.analyse import _numeric as k
 from riskcards.analyse.inputs import one_dimensional, same_length
 from riskcards.models.analysis import PIICategory, PIIFinding, PIIScan, Source
 
-_PII_CHUNK = 1 << 16
+_PII_CHUNK = 1 << 14  # rows; its arrays of one byte per character stay small
 _SEPARATOR = "\x00"
 
 _EMAIL = re.compile(
@@ -64,18 +67,20 @@ _IPV6 = re.compile(
 
 
 def luhn_valid(candidates: list[str]) -> np.ndarray:
-    """Which digit strings (13-19 digits) pass the Luhn check, computed for all at once."""
+    """Which strings of 13 to 19 ASCII digits pass the Luhn check (and are not one digit
+    repeated), computed for all at once."""
     if not candidates:
         return np.zeros(0, dtype=bool)
-    padded = np.array([c.rjust(19, "0") for c in candidates], dtype="S19")
-    digits = padded.view(np.uint8).reshape(-1, 19).astype(np.int64) - ord("0")
-    # right-aligned in 19 columns, the check digit is column 18; double every second one
-    # to its left (leading zeros add nothing either way)
-    doubled = np.arange(19) % 2 == 1
-    digits[:, doubled] *= 2
-    digits[digits > 9] -= 9
-    repeated = np.array([len(set(c)) == 1 for c in candidates], dtype=bool)
-    valid: np.ndarray = (digits.sum(axis=1) % 10 == 0) & ~repeated
+    # left-aligned in 19 columns, NUL-padded on the right
+    digits = np.array(candidates, dtype="S19").view(np.uint8).reshape(-1, 19).astype(np.int64)
+    present = digits > 0
+    digits = np.where(present, digits - ord("0"), 0)
+    # the check digit is the last one; double every second digit to its left
+    from_right = present.sum(axis=1, keepdims=True) - 1 - np.arange(19)
+    doubled = np.where(from_right % 2 == 1, 2 * digits, digits)
+    total = np.where(doubled > 9, doubled - 9, doubled).sum(axis=1)
+    repeated = ((digits == digits[:, :1]) | ~present).all(axis=1)
+    valid: np.ndarray = (total % 10 == 0) & ~repeated
     return valid
 
 
@@ -87,16 +92,17 @@ def _ascii_digits(digits: str) -> str:
 
 
 def _card_spans(text: str) -> list[Span]:
-    spans, numbers = [], []
-    for match in _CARD.finditer(text):
-        spans.append(match.span())
-        # `\d` also matches digits of other scripts: Luhn-check them as ASCII digits
-        digits = re.sub(r"[ -]", "", match.group())
-        numbers.append(digits if digits.isascii() else _ascii_digits(digits))
-    if not spans:
+    matches = list(_CARD.finditer(text))
+    if not matches:
         return []
+    # the matched digits without their separators; `\d` also matches digits of other
+    # scripts, which are Luhn-checked as the ASCII digits they stand for
+    found = "\n".join(m.group() for m in matches).replace(" ", "").replace("-", "")
+    numbers = found.split("\n")
+    if not found.isascii():
+        numbers = list(map(_ascii_digits, numbers))
     keep = luhn_valid(numbers)
-    return [s for s, ok in zip(spans, keep.tolist(), strict=True) if ok]
+    return [m.span() for m, ok in zip(matches, keep.tolist(), strict=True) if ok]
 
 
 def _ip_spans(text: str) -> list[Span]:
@@ -130,59 +136,143 @@ _DETECTORS: dict[PIICategory, Callable[[str], list[Span]]] = {
 CATEGORIES: tuple[PIICategory, ...] = tuple(_DETECTORS)
 
 
-# Prefilters: per category, counts of characters every match needs, read for all rows of
-# a chunk at once with numpy. A row that falls short cannot hold a match, so the pattern
-# runs only over the rows that pass (most ordinary values pass none), with the same counts.
-_CLASSES = ("digit", "@", ".", "-", ":", "upper")  # class 0: any other character
-_CLASS_OF = bytearray(256)  # Latin-1 byte -> class (1 + index in _CLASSES)
-_CLASS_OF[ord("0") : ord("9") + 1] = b"\x01" * 10
-_CLASS_OF[ord("A") : ord("Z") + 1] = b"\x06" * 26
-for _class, _char in enumerate("@.-:", start=2):
+# Prefilters: per row, what every match of a category needs, found for all rows of a chunk
+# at once with numpy. A row without it cannot hold a match, so each pattern runs only over
+# the rows that pass (most ordinary values pass none) and the counts stay the same. Each
+# character becomes one byte naming its class. Characters beyond Latin-1 become "?", taken
+# for a digit: `\d` matches every Unicode decimal digit (none in Latin-1 beyond ASCII), and
+# taking too much for a digit only lets more rows through.
+_OTHER, _DIGIT, _AT, _DOT, _DASH, _COLON, _UPPER, _SPACE, _PLUS, _CLOSE = range(10)
+_CLASS_OF = bytearray(256)  # Latin-1 byte -> class
+_CLASS_OF[ord("0") : ord("9") + 1] = bytes([_DIGIT]) * 10
+_CLASS_OF[ord("A") : ord("Z") + 1] = bytes([_UPPER]) * 26
+for _char, _class in {"?": _DIGIT, "@": _AT, ".": _DOT, "-": _DASH, ":": _COLON}.items():
     _CLASS_OF[ord(_char)] = _class
-# Characters beyond Latin-1 are encoded as "?", which counts as a digit: `\d` matches every
-# Unicode decimal digit, and counting too many digits only lets more rows through.
-_CLASS_OF[ord("?")] = 1
-_PREFILTERS: dict[PIICategory, Callable[[dict[str, k.IntArray]], npt.NDArray[np.bool_]]] = {
-    "email": lambda c: (c["@"] >= 1) & (c["."] >= 1),
-    "phone": lambda c: c["digit"] >= 7,  # (1 digit) + 3 + 3 at the least
-    "card_number": lambda c: c["digit"] >= 13,
-    "national_id": lambda c: (
-        ((c["digit"] >= 9) & (c["-"] >= 2))  # 123-45-6789
-        | ((c["digit"] >= 6) & (c["upper"] >= 2))
-    ),  # QQ 12 34 56 C
-    "ip_address": lambda c: ((c["digit"] >= 4) & (c["."] >= 3)) | (c[":"] >= 2),
+for _char, _class in {" ": _SPACE, "+": _PLUS, ")": _CLOSE}.items():
+    _CLASS_OF[ord(_char)] = _class
+# digits and dots counted in one pass: digits in the low 16 bits of a uint32, dots above
+_DENSE_WEIGHT = np.zeros(256, dtype=np.uint32)
+_DENSE_WEIGHT[_DIGIT], _DENSE_WEIGHT[_DOT] = 1, 1 << 16
+_LONG = 1 << 16  # a row this long may overflow a count: it passes every count's test
+
+Mask = npt.NDArray[np.bool_]
+
+
+def _runs(*masks: Mask) -> Mask:
+    """Where a run starts whose i-th character is in ``masks[i]`` (all of one length)."""
+    n = len(masks[0]) - len(masks) + 1
+    if n <= 0:
+        return np.zeros(0, dtype=bool)
+    at = masks[0][:n].copy()
+    for offset, mask in enumerate(masks[1:], start=1):
+        at &= mask[offset : offset + n]
+    return at
+
+
+class _Chunk:
+    """The prefilters' view of one chunk of rows, NUL-separated in one string."""
+
+    def __init__(self, texts: list[str]) -> None:
+        raw = _SEPARATOR.join(texts).encode("latin-1", "replace")  # one byte per character
+        if raw.count(0) == len(texts) - 1:  # no NUL inside a value: the separators are rows
+            ends = np.flatnonzero(np.frombuffer(raw, np.uint8) == 0)
+            self.starts = np.concatenate(([0], ends + 1))
+            lengths = np.append(ends, len(raw)) - self.starts
+        else:
+            lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
+            self.starts = np.cumsum(lengths + 1) - (lengths + 1)
+        self.lengths = lengths
+        self.c = np.frombuffer(raw.translate(_CLASS_OF), np.uint8)
+        # a running sum modulo 2**32: the difference of two is still the exact row sum
+        dense = np.empty(len(self.c) + 1, dtype=np.uint32)
+        dense[0] = 0
+        np.cumsum(np.take(_DENSE_WEIGHT, self.c), dtype=np.uint32, out=dense[1:])
+        sums = dense[self.starts + lengths] - dense[self.starts]
+        long = lengths >= _LONG
+        self.digits = np.where(long, _LONG, sums & 0xFFFF)
+        self.dots = np.where(long, _LONG, sums >> 16)
+        self._masks: dict[int, Mask] = {}
+
+    def is_(self, *classes: int) -> Mask:
+        """Per character, whether it is of one of ``classes``."""
+        for c in classes:
+            if c not in self._masks:
+                self._masks[c] = self.c == c
+        found = self._masks[classes[0]]
+        for c in classes[1:]:
+            found = found | self._masks[c]
+        return found
+
+    def rows(self, at: Mask) -> Mask:
+        """Per row, whether one of the positions set in ``at`` falls in it."""
+        found = np.zeros(len(self.starts), dtype=bool)
+        found[np.searchsorted(self.starts, np.flatnonzero(at), side="right") - 1] = True
+        return found
+
+
+def _email_rows(c: _Chunk) -> Mask:
+    return c.rows(c.is_(_AT)) & (c.dots >= 1)
+
+
+def _phone_rows(c: _Chunk) -> Mask:
+    """7 digits at the least, and one of: "+" before a digit (E.164), ")" (``(555) 123``),
+    or a digit and separator before 4 digits (``20 7946``) or before 3 digits, a separator
+    and 3 digits (``20 794 609``)."""
+    digit, sep = c.is_(_DIGIT), c.is_(_SPACE, _DOT, _DASH)
+    marks = c.rows(_runs(c.is_(_PLUS), digit)) | c.rows(c.is_(_CLOSE))
+    marks |= c.rows(_runs(digit, sep, digit, digit, digit, digit))
+    marks |= c.rows(_runs(digit, sep, digit, digit, digit, sep, digit, digit, digit))
+    return (c.digits >= 7) & marks
+
+
+def _card_rows(c: _Chunk) -> Mask:
+    return c.digits >= 13
+
+
+def _national_id_rows(c: _Chunk) -> Mask:
+    """``123-45-6789`` for a social security number, ``QQ 12`` or ``QQ12`` (and 6 digits) for a
+    National Insurance number."""
+    digit, dash, upper = c.is_(_DIGIT), c.is_(_DASH), c.is_(_UPPER)
+    ssn = c.rows(_runs(*[digit] * 3, dash, digit, digit, dash, *[digit] * 4))
+    space = c.is_(_SPACE)
+    nino = c.rows(_runs(upper, upper, digit, digit)) | c.rows(
+        _runs(upper, upper, space, digit, digit)
+    )
+    return ssn | ((c.digits >= 6) & nino)
+
+
+def _ip_rows(c: _Chunk) -> Mask:
+    at = np.searchsorted(c.starts, np.flatnonzero(c.is_(_COLON)), side="right") - 1
+    colons = np.bincount(at, minlength=len(c.starts))
+    return ((c.digits >= 4) & (c.dots >= 3)) | (colons >= 2)
+
+
+_PREFILTERS: dict[PIICategory, Callable[[_Chunk], Mask]] = {
+    "email": _email_rows,
+    "phone": _phone_rows,
+    "card_number": _card_rows,
+    "national_id": _national_id_rows,
+    "ip_address": _ip_rows,
 }
-
-
-def _class_counts(text: str, lengths: k.IntArray) -> dict[str, k.IntArray]:
-    """Per row (``lengths`` characters each, NUL-separated in ``text``), how many characters
-    of each class it holds. One byte per character keeps offsets and is fast to classify."""
-    classes = np.frombuffer(text.encode("latin-1", "replace").translate(_CLASS_OF), np.uint8)
-    starts = np.cumsum(lengths + 1) - (lengths + 1)
-    if not len(classes):
-        return {name: np.zeros(len(lengths), dtype=np.int64) for name in _CLASSES}
-    ends = np.minimum(starts, len(classes) - 1)
-    empty = lengths == 0  # reduceat would count the next row's first character
-    return {
-        name: np.where(empty, 0, np.add.reduceat(classes == i, ends, dtype=np.int32))
-        for i, name in enumerate(_CLASSES, start=1)
-    }
 
 
 def _rows_with_matches(values: k.AnyArray) -> dict[PIICategory, int]:
     """Per category, how many of ``values`` hold at least one match."""
-    texts = list(map(str, values.tolist()))
-    lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
-    classes = _class_counts(_SEPARATOR.join(texts), lengths)
+    texts = values.tolist()
+    try:
+        chunk = _Chunk(texts)
+    except TypeError:  # not all strings (None, numbers): scan str(value)
+        texts = list(map(str, texts))
+        chunk = _Chunk(texts)
     counts: dict[PIICategory, int] = {}
     for category, detect in _DETECTORS.items():
-        candidates = np.flatnonzero(_PREFILTERS[category](classes))
+        candidates = np.flatnonzero(_PREFILTERS[category](chunk))
         if not len(candidates):
             counts[category] = 0
             continue
         picked = [texts[i] for i in candidates.tolist()]
         offsets = [start for start, _ in detect(_SEPARATOR.join(picked))]
-        sizes = np.fromiter(map(len, picked), dtype=np.int64, count=len(picked)) + 1
+        sizes = chunk.lengths[candidates] + 1
         starts = np.cumsum(sizes) - sizes
         rows = np.searchsorted(starts, np.asarray(offsets, dtype=np.int64), side="right") - 1
         counts[category] = len(np.unique(rows))

@@ -23,14 +23,21 @@ from riskcards.cli.common import run as _run
 @click.pass_context
 def frameworks(ctx: click.Context, frameworks_dirs: tuple[Path, ...], config: Path | None) -> None:
     """The control catalogues and crosswalks: list, show, validate, crosswalk."""
-    # straight from the load stage, not riskcards.api: `frameworks list` imports no numpy,
-    # analytics, rendering or mlflow (issue 18)
+    ctx.obj = {"dirs": _run(lambda: _folders(config, frameworks_dirs)), "config": config}
+
+
+def _folders(config: Path | None, frameworks_dirs: tuple[Path, ...]) -> tuple[Path, ...]:
+    """The project's frameworks_dirs, then ``--frameworks-dir``. Straight from the load
+    stage, not riskcards.api, and without a project file nothing more than the file
+    search: `frameworks list` imports no numpy, analytics, rendering, mlflow or pydantic
+    (issue 18)."""
+    from riskcards.load.headers import find_project
+
+    if find_project(config) is None:
+        return frameworks_dirs
     from riskcards.load.inputs import load_project
 
-    ctx.obj = {
-        "dirs": _run(lambda: (*load_project(config).frameworks_dirs, *frameworks_dirs)),
-        "config": config,
-    }
+    return (*load_project(config).frameworks_dirs, *frameworks_dirs)
 
 
 def _library(ctx: click.Context) -> Any:
@@ -43,15 +50,17 @@ def _library(ctx: click.Context) -> Any:
 @click.pass_context
 def frameworks_list(ctx: click.Context) -> None:
     """Every catalogue: id, version, size and title."""
-    lib = _library(ctx)
+    from riskcards.load.headers import list_catalogues
+
+    listing = _run(lambda: list_catalogues(ctx.obj["dirs"]))
     rows = [
-        (c.id, c.version, str(len(c.controls)), c.control_label_plural, c.short_title)
-        for c in sorted(lib.catalogues.values(), key=lambda c: c.id)
+        (c.id, c.version, str(c.controls), c.control_label_plural, c.short_title)
+        for c in listing.catalogues
     ]
     widths = [max(len(r[i]) for r in rows) for i in range(4)]
     for r in rows:
         click.echo("  ".join(v.ljust(w) for v, w in zip(r[:4], widths, strict=True)) + "  " + r[4])
-    click.echo(f"{len(rows)} catalogues, {len(lib.crosswalks)} crosswalks", err=True)
+    click.echo(f"{len(rows)} catalogues, {listing.crosswalks} crosswalks", err=True)
 
 
 @frameworks.command("show")

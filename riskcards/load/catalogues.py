@@ -18,10 +18,10 @@ import hashlib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
 
 from riskcards.errors import ConfigError, Issue
 from riskcards.load.crosswalks import crosswalk_issues
+from riskcards.load.headers import FileKind, classify, display_name, yaml_files
 from riskcards.load.safe_yaml import YamlDocument, did_you_mean, load_yaml
 from riskcards.load.validate import validate
 from riskcards.models.bundle import InputFile
@@ -30,7 +30,6 @@ from riskcards.models.mapping import EvidenceMapping
 from riskcards.resources import frameworks_dir
 
 DEFAULT_MAPPING = "riskcards-default"
-FileKind = Literal["catalogue", "extension", "crosswalk", "mapping"]
 
 
 @dataclass(frozen=True)
@@ -55,41 +54,6 @@ class Loaded:
 
 def sha256_file(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
-def display_name(path: Path) -> str:
-    """A short, stable name for a file: ``frameworks/...`` when built in, else as given."""
-    try:
-        return "frameworks/" + path.resolve().relative_to(frameworks_dir().resolve()).as_posix()
-    except ValueError:
-        return str(path)
-
-
-def yaml_files(folder: Path) -> tuple[Path, ...]:
-    return tuple(sorted(p for p in folder.rglob("*.yaml") if p.is_file()))
-
-
-def classify(doc: YamlDocument) -> FileKind:
-    data = doc.data
-    if isinstance(data, dict):
-        if "extends" in data:
-            return "extension"
-        if "pairs" in data:
-            return "crosswalk"
-        if "checks" in data:
-            return "mapping"
-        if "controls" in data:
-            return "catalogue"
-    raise ConfigError(
-        f"{doc.file}: not a riskcards file",
-        [
-            doc.issue(
-                (),
-                "expected a mapping with 'controls' (catalogue), 'extends' (extension), "
-                "'pairs' (crosswalk) or 'checks' (evidence mapping)",
-            )
-        ],
-    )
 
 
 # --- consistency checks, with positions ---------------------------------------------------

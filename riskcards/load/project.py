@@ -16,7 +16,9 @@ from typing import TypeVar
 from pydantic import BaseModel
 
 from riskcards.errors import ConfigError, Issue
-from riskcards.load.catalogues import display_name, sha256_file, yaml_files
+from riskcards.load.catalogues import sha256_file
+from riskcards.load.headers import display_name, yaml_files
+from riskcards.load.headers import find_project as find_project  # read without pydantic
 from riskcards.load.safe_yaml import YamlDocument, did_you_mean, load_yaml
 from riskcards.load.validate import validate
 from riskcards.models.bundle import InputFile
@@ -34,7 +36,6 @@ from riskcards.models.project import (
     Waiver,
 )
 
-PROJECT_FILE = "riskcards.yaml"
 M = TypeVar("M", bound=BaseModel)
 D = TypeVar("D", NotApplicable, Waiver)
 
@@ -71,16 +72,6 @@ class Project:
 
 
 EMPTY = Project(config=ProjectConfig(schema_version=1), path=None, doc=None)
-
-
-def find_project(explicit: Path | None, cwd: Path | None = None) -> Path | None:
-    """``--config FILE`` if given (it must exist), else ``./riskcards.yaml`` when present."""
-    if explicit is not None:
-        if not explicit.is_file():
-            raise ConfigError(f"project file {explicit} not found")
-        return explicit
-    default = (cwd or Path.cwd()) / PROJECT_FILE
-    return default if default.is_file() else None
 
 
 def read_project(path: Path | None, *, explicit: bool = True) -> Project:

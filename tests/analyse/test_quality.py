@@ -192,7 +192,7 @@ def test_pii_report_never_contains_a_value() -> None:
 
 
 def test_pii_rows_count_once_and_chunks_join() -> None:
-    # two e-mails in one row count one row; rows across the 65,536-row chunks are counted
+    # two e-mails in one row count one row; rows across chunks (16,384 rows) are counted
     many = np.array(["x"] * 70_000 + ["a@example.org and b@example.org"] * 2, dtype=object)
     result = scan_pii({"c": many})
     assert [(f.category, f.rows) for f in result.findings] == [("email", 2)]
@@ -253,5 +253,80 @@ def test_pii_prefilters_keep_the_counts_of_a_row_by_row_scan() -> None:
         for category, detect in pii._DETECTORS.items()
     }
     found = scan_pii({"notes": np.array(rows, dtype=object)})
+    assert {f.category: f.rows for f in found.findings} == {c: n for c, n in expected.items() if n}
+    assert all(expected.values())  # every category is exercised
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_pii_counts_equal_a_plain_regex_scan_of_hostile_strings(seed: int) -> None:
+    """Random strings over the characters the prefilters and patterns care about (digits of
+    several scripts, separators, capitals, '@', ':', '+', ')', NUL, text beyond Latin-1):
+    the chunked, prefiltered scan counts exactly the rows in which each detector, run on the
+    row alone, finds a match; and where a plain regex is the whole test, the rows
+    ``re.search`` finds."""
+    import re
+
+    from riskcards.analyse import pii
+
+    rng = np.random.default_rng(seed)
+    alphabet = [
+        *"0123456789" * 6,
+        *"  ..--::@+()ABDQZxé\x00",
+        "\u0664",
+        "\u0662",
+        "电",
+        "\U0001f600",
+    ]
+    pieces = ["4111 1111 1111 1111", "JG 10 37 59 A", "123-45-6789", "a@b.co", "::1"]
+    rows = []
+    for _ in range(4000):
+        chars = rng.choice(alphabet, int(rng.integers(0, 30))).tolist()
+        if rng.random() < 0.2:  # now and then a real match, somewhere inside
+            chars.insert(int(rng.integers(0, len(chars) + 1)), pieces[int(rng.integers(0, 5))])
+        rows.append("".join(chars))
+    found = {f.category: f.rows for f in scan_pii({"t": np.array(rows, dtype=object)}).findings}
+    for category, detect in pii._DETECTORS.items():
+        assert found.get(category, 0) == sum(1 for r in rows if detect(r)), category
+    for category, pattern in (
+        ("email", pii._EMAIL),
+        ("phone", pii._PHONE),
+        ("national_id", pii._NATIONAL_ID),
+    ):
+        expected = sum(1 for r in rows if re.search(pattern, r))
+        assert found.get(category, 0) == expected, category
+    assert all(found.get(c, 0) > 0 for c in pii.CATEGORIES)
+
+
+def test_mask_pii_masks_luhn_valid_cards_in_any_digits() -> None:
+    from riskcards.analyse.pii import mask_pii
+
+    arabic_indic = "4111 1111 1111 1111".translate(str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩"))
+    text = f"card {arabic_indic}, 4111-1111-1111-1111 or 1234 5678 9012 3456; a@b.org"
+    assert mask_pii(text) == (
+        "card [card_number], [card_number] or 1234 5678 9012 3456; [email]",
+        ("email", "card_number"),
+    )
+    assert luhn_valid(["4111111111111111", "1234567890123456", "0000000000000"]).tolist() == [
+        True,
+        False,
+        False,
+    ]
+
+
+def test_pii_rows_longer_than_the_counts_hold() -> None:
+    """A row of 65,536 characters or more may overflow the prefilters' 16-bit counts: it is
+    scanned whatever they say."""
+    from riskcards.analyse import pii
+
+    rows = [
+        # 65,536 dots or digits in all: a 16-bit count would read 0
+        "." * 65_535 + " mail a@b.org",
+        "." * 65_533 + " from 10.0.0.1",
+        "7" * 65_524 + " call +44 20 7946 0958",
+        "x" * 65_536 + " 4111 1111 1111 1111, 123-45-6789",
+        "short 2026-03-14",
+    ]
+    found = scan_pii({"t": np.array(rows, dtype=object)})
+    expected = {c: sum(1 for r in rows if detect(r)) for c, detect in pii._DETECTORS.items()}
     assert {f.category: f.rows for f in found.findings} == {c: n for c, n in expected.items() if n}
     assert all(expected.values())  # every category is exercised
