@@ -47,7 +47,6 @@ class JsonColumns:
     header: tuple[str, ...]
     values: tuple[list[Any], ...]  # one list per column, in header order; never changed
     kinds: tuple[frozenset[type], ...]  # the Python types each column holds
-    rows: int
 
 
 @dataclass(frozen=True)
@@ -113,7 +112,7 @@ def _columns(document: Any) -> JsonColumns | Rejected:
     kinds = tuple(frozenset(map(type, column)) for column in values)
     if any(longest_string(c, k) > MAX_CELL_CHARS for c, k in zip(values, kinds, strict=True)):
         return Rejected(cell_too_long())
-    return JsonColumns(tuple(header), values, kinds, len(rows))
+    return JsonColumns(tuple(header), values, kinds)
 
 
 def header_problem(header: list[Any]) -> Rejected | None:

@@ -4,14 +4,13 @@ bench/bench_tables.py measures against: collection validated a JSON table with a
 character-by-character nesting scan and a ``json.loads`` it threw away; analysis decoded the
 text again, scanned it again, and transposed rows to columns cell by cell.
 
-Not part of the package: tests and benchmarks import it.
+Not part of the package: tests and benchmarks import it. Reading CSV rows and typing
+CSV columns, which issue 18 left as they were, are imported rather than copied.
 """
 
 from __future__ import annotations
 
-import csv
 import hashlib
-import io
 import json
 from collections.abc import Iterable, Sequence
 from typing import Any
@@ -20,12 +19,10 @@ import numpy as np
 import numpy.typing as npt
 
 from riskcards.analyse.inputs import AnalyticsInputError
-from riskcards.analyse.tables import Table
+from riskcards.analyse.tables import Table, _csv_rows, _typed_csv  # unchanged by issue 18
 from riskcards.models.limits import MAX_CELL_CHARS, MAX_NESTING
 
 AnyArray = npt.NDArray[Any]
-_NUMERIC_MISSING = frozenset({"", "NA", "NaN", "nan", "null", "None"})
-_BOOLEAN = {"True": True, "False": False, "true": True, "false": False}
 
 
 # --- riskcards/models/limits.py ----------------------------------------------------------
@@ -150,33 +147,9 @@ def _parse_csv(data: bytes, name: str) -> dict[str, AnyArray]:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         raise AnalyticsInputError(name, None, f"not UTF-8 text: {error}") from None
-    try:
-        rows = list(csv.reader(io.StringIO(text, newline="")))
-    except csv.Error as error:
-        raise AnalyticsInputError(name, None, f"not valid CSV: {error}") from None
-    if not rows:
-        raise AnalyticsInputError(name, None, "is empty (no header row)")
-    header, body = rows[0], rows[1:]
+    header, body = _csv_rows(text, name)
     _check_header(header, name)
     _check_widths(map(len, body), len(header), name)
     _check_cells(body, name)
     values = list(zip(*body, strict=True)) if body else [() for _ in header]
     return {c: _typed_csv(np.array(v, dtype=str)) for c, v in zip(header, values, strict=True)}
-
-
-def _typed_csv(text: npt.NDArray[np.str_]) -> AnyArray:
-    if len(text) and np.isin(text, list(_BOOLEAN)).all():
-        return np.isin(text, ["True", "true"])
-    missing = np.isin(text, list(_NUMERIC_MISSING))
-    try:
-        numbers = np.where(missing, "nan", text).astype(np.float64)
-    except ValueError:
-        strings = text.astype(object)
-        strings[text == ""] = None
-        return strings
-    whole = (
-        not missing.any() and np.all(np.isfinite(numbers)) and np.all(numbers == np.round(numbers))
-    )
-    if whole and len(numbers) and np.abs(numbers).max() < 2**53:
-        return numbers.astype(np.int64)
-    return numbers

@@ -77,6 +77,7 @@ JSON_TABLES: dict[str, bytes] = {
 CSV_TABLES: dict[str, bytes] = {
     "csv types": b"a,b,c,d,e,f\n1,1.5,x,True,,NA\n2,,y,False,,3\n3,2.5,,True,,4\n",
     "csv BOM": b"\xef\xbb\xbfa,b\n1,x\n",
+    "csv two BOMs": b"\xef\xbb\xbf\xef\xbb\xbfa,b\n1,x\n",
     "csv wrong width": b"a,b\n1\n",
     "csv duplicate header": b"a,a\n1,2\n",
     "csv long cell": b"a\n" + LONG.encode() + b"\n",

@@ -106,6 +106,8 @@ def parse_table(data: bytes, name: str, *, format: Format | None = None) -> Tabl
     except UnicodeDecodeError as error:
         why = "not UTF-8 text" if chosen == "csv" else "not valid JSON"
         raise AnalyticsInputError(name, None, f"{why}: {error}") from None
+    if chosen == "csv":  # its byte-order mark already dropped by the codec
+        return Table.of(name, _parse_csv(text, name), digest)
     return read_table(text, name, format=chosen, sha256=digest)
 
 
@@ -123,7 +125,7 @@ def read_table(
     (:func:`riskcards.tabular.read_json_table`): its columns are typed without parsing the
     text again. Without it, the text is read here, the same way."""
     if format == "csv":
-        return Table.of(name, _parse_csv(text.removeprefix("\ufeff"), name), sha256)
+        return Table.of(name, _parse_csv(text.removeprefix("\ufeff"), name), sha256)  # as utf-8-sig
     if not isinstance(read, JsonColumns | Rejected):
         read = read_json_table(text)
     if isinstance(read, Rejected):
@@ -159,20 +161,21 @@ def _typed_json(values: Sequence[Any], kinds: frozenset[type], name: str, column
     return np.fromiter(values, dtype=object, count=len(values))
 
 
-def _rejecting(problem: Rejected | None, name: str) -> None:
-    if problem is not None:
-        raise AnalyticsInputError(name, problem.column, problem.message)
-
-
-def _parse_csv(text: str, name: str) -> dict[str, AnyArray]:
+def _csv_rows(text: str, name: str) -> tuple[list[str], list[list[str]]]:
+    """The header and the rows of a CSV text."""
     try:
         rows = list(csv.reader(io.StringIO(text, newline="")))
     except csv.Error as error:
         raise AnalyticsInputError(name, None, f"not valid CSV: {error}") from None
     if not rows:
         raise AnalyticsInputError(name, None, "is empty (no header row)")
-    header, body = rows[0], rows[1:]
-    _rejecting(header_problem(header) or width_problem(list(map(len, body)), len(header)), name)
+    return rows[0], rows[1:]
+
+
+def _parse_csv(text: str, name: str) -> dict[str, AnyArray]:
+    header, body = _csv_rows(text, name)
+    if problem := header_problem(header) or width_problem(list(map(len, body)), len(header)):
+        raise AnalyticsInputError(name, problem.column, problem.message)
     values = by_column(body, len(header))
     if any(longest_string(v) > MAX_CELL_CHARS for v in values):
         raise AnalyticsInputError(name, None, cell_too_long())
