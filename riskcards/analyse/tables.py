@@ -23,6 +23,7 @@ import csv
 import difflib
 import hashlib
 import io
+from array import array
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from types import MappingProxyType
@@ -141,9 +142,14 @@ def _format_of(name: str) -> Format:
     raise AnalyticsInputError(name, None, "unknown table format; expected .json, .csv or .parquet")
 
 
-def _typed_json(values: Sequence[Any], kinds: frozenset[type], name: str, column: str) -> AnyArray:
+def _typed_json(
+    values: Sequence[Any] | array[Any], kinds: frozenset[type], name: str, column: str
+) -> AnyArray:
     """A column as the narrowest array that holds it (see the module docstring); ``kinds``
-    are the Python types of its values."""
+    are the Python types of its values. Numbers already packed by
+    :func:`riskcards.tabular.read_json_table` become an array over the same memory."""
+    if isinstance(values, array):
+        return np.frombuffer(values, dtype=np.int64 if values.typecode == "q" else np.float64)
     missing = _NONE in kinds
     present = kinds - {_NONE}
     if present == {bool} and not missing:
