@@ -15,8 +15,8 @@ shared: ratios move less than times), as the median of REPEATS rounds:
 - now, from a snapshot read back from ``evidence.json`` (nothing kept): analysis reads the
   text itself, once.
 
-Then the nesting scan alone (before: a Python loop over the characters) and the peak memory
-(tracemalloc) of each path beside the text's size.
+Then the nesting scan alone (before: a Python loop over the characters), the peak memory
+(tracemalloc) of each path and what collection keeps for analysis, beside the text's size.
 
 Prints figures; asserts nothing. Run: `.venv/bin/python bench/bench_tables.py [ROWS ...]`
 (default 200000 1000000; about 2 minutes).
@@ -100,12 +100,15 @@ def timed(work: Callable[[], object]) -> float:
     return time.perf_counter() - start
 
 
-def peak_mib(work: Callable[[], object]) -> float:
+def traced_mib(work: Callable[[], object]) -> tuple[float, float]:
+    """(MiB still held by what ``work`` returns, peak MiB while it ran)."""
     gc.collect()
     tracemalloc.start()
     try:
-        work()
-        return tracemalloc.get_traced_memory()[1] / 2**20
+        kept = work()
+        held, peak = tracemalloc.get_traced_memory()
+        del kept
+        return held / 2**20, peak / 2**20
     finally:
         tracemalloc.stop()
 
@@ -139,8 +142,10 @@ def bench(rows: int) -> None:
     )
     size = len(data) / 2**20
     for name in ("before: validate + parse again", "now: one read by column"):
-        peak = peak_mib(paths[name])
-        print(f"  peak memory, {name:24s} {peak:7.0f} MiB  {peak / size:4.1f}x the text")
+        peak = traced_mib(paths[name])[1]
+        print(f"  peak memory, {name:30s} {peak:5.0f} MiB  {peak / size:4.1f}x the text")
+    held = traced_mib(lambda: read_json_table(text, data))[0]
+    print(f"  kept from collection to analysis: {held:.0f} MiB ({held / size:.1f}x the text)")
 
 
 if __name__ == "__main__":
