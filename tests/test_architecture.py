@@ -24,9 +24,11 @@ LAYERS: dict[str, set[str]] = {
     "resources": set(),
     "signals": set(),
     "models": {"errors"},
+    # a logged JSON table read once, by column, for collect and analyse alike (issue 18)
+    "tabular": {"models"},
     "load": {"errors", "models", "resources"},
-    "collect": {"errors", "models", "load", "redact", "version"},
-    "analyse": {"errors", "models"},
+    "collect": {"errors", "models", "load", "redact", "version", "tabular"},
+    "analyse": {"errors", "models", "tabular"},
     "assess": {"errors", "models"},
     "render": {"errors", "models", "resources", "signals", "version"},
     "bundle": {"errors", "models", "signals", "version"},

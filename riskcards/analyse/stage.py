@@ -11,6 +11,7 @@ Evidence that cannot be used becomes a failure with the reason, never an excepti
 
 from __future__ import annotations
 
+import hashlib
 import math
 from collections.abc import Iterable
 
@@ -20,7 +21,7 @@ from riskcards.analyse.kernels import (
     analyse_datasets,
     analyse_predictions,
 )
-from riskcards.analyse.tables import Table, parse_table
+from riskcards.analyse.tables import Table, read_table
 from riskcards.analyse.task_measures import task_measures
 from riskcards.models.analysis import (
     Analysis,
@@ -38,16 +39,43 @@ from riskcards.models.evidence import EvidenceSnapshot, TableArtifact
 from riskcards.models.project import AnalyticsSettings
 
 
+class _Tables:
+    """The evidence's tables as read for one analysis: each at most once (issue 18), from
+    the columns collection read it into when it kept them, else from its content."""
+
+    def __init__(self) -> None:
+        self._read: dict[int, tuple[TableArtifact, Table | AnalyticsInputError]] = {}
+
+    def __call__(self, artifact: TableArtifact) -> Table:
+        key = id(artifact)  # the artifact is kept in the value, so the id stays its own
+        if key not in self._read:
+            try:
+                found: Table | AnalyticsInputError = _table(artifact)
+            except AnalyticsInputError as exc:
+                found = exc
+            self._read[key] = (artifact, found)
+        found = self._read[key][1]
+        if isinstance(found, AnalyticsInputError):
+            raise found
+        return found
+
+
 def _table(artifact: TableArtifact) -> Table:
     assert artifact.content is not None
-    table = parse_table(
-        artifact.content.encode("utf-8"), artifact.path, format=artifact.content_format
-    )
     # parquet content is kept as JSON: cite the hash of the file as fetched
-    return Table(name=table.name, columns=table.columns, sha256=artifact.sha256 or table.sha256)
+    digest = artifact.sha256 or hashlib.sha256(artifact.content.encode()).hexdigest()
+    return read_table(
+        artifact.content,
+        artifact.path,
+        format=artifact.content_format,
+        sha256=digest,
+        read=artifact.take_read(),
+    )
 
 
-def _loaded(evidence: EvidenceSnapshot, path: str, failures: list[AnalysisFailure]) -> Table | None:
+def _loaded(
+    evidence: EvidenceSnapshot, path: str, failures: list[AnalysisFailure], read: _Tables
+) -> Table | None:
     artifact = next((t for t in evidence.run.tables if t.path == path), None)
     if artifact is None or artifact.status != "loaded":
         why = (
@@ -60,7 +88,7 @@ def _loaded(evidence: EvidenceSnapshot, path: str, failures: list[AnalysisFailur
         )
         return None
     try:
-        return _table(artifact)
+        return read(artifact)
     except AnalyticsInputError as exc:
         failures.append(
             AnalysisFailure(
@@ -75,12 +103,15 @@ def _prediction_tables(
     settings: AnalyticsSettings,
     failures: list[AnalysisFailure],
     needed: set[str],
+    read: _Tables,
 ) -> list[Table]:
     """The tables named in ``analytics.predictions``, else every loaded table (but the
     training and evaluation samples) with the ``needed`` columns."""
     if settings.predictions:
         return [
-            t for p in settings.predictions if (t := _loaded(evidence, p, failures)) is not None
+            t
+            for p in settings.predictions
+            if (t := _loaded(evidence, p, failures, read)) is not None
         ]
     skip = {settings.reference_table, settings.current_table}
     found = []
@@ -88,7 +119,7 @@ def _prediction_tables(
         if artifact.status != "loaded" or artifact.path in skip:
             continue
         try:
-            table = _table(artifact)
+            table = read(artifact)
         except AnalyticsInputError:
             continue  # not a predictions table: other tables are not riskcards' business
         if needed <= set(table.columns):
@@ -111,16 +142,19 @@ def analyse(evidence: EvidenceSnapshot, settings: AnalyticsSettings | None = Non
     """Every measurement the evidence's tables allow."""
     settings = settings or AnalyticsSettings()
     failures: list[AnalysisFailure] = []
+    read = _Tables()
     predictions = tuple(
         analyse_predictions(
             t, roles(settings), n_bins=settings.n_bins, min_slice_size=settings.min_slice_size
         )
-        for t in _prediction_tables(evidence, settings, failures, {settings.label, settings.score})
+        for t in _prediction_tables(
+            evidence, settings, failures, {settings.label, settings.score}, read
+        )
     )
     datasets = None
     if settings.reference_table and settings.current_table:
-        ref = _loaded(evidence, settings.reference_table, failures)
-        cur = _loaded(evidence, settings.current_table, failures)
+        ref = _loaded(evidence, settings.reference_table, failures, read)
+        cur = _loaded(evidence, settings.current_table, failures, read)
         if ref is not None and cur is not None:
             datasets = analyse_datasets(
                 ref,
@@ -137,7 +171,7 @@ def analyse(evidence: EvidenceSnapshot, settings: AnalyticsSettings | None = Non
         failures += [r for r in _dataset_results(datasets) if isinstance(r, AnalysisFailure)]
     measures = _measures(predictions, datasets)
     needed = {settings.label, settings.prediction}
-    for table in _prediction_tables(evidence, settings, [], needed):
+    for table in _prediction_tables(evidence, settings, [], needed, read):
         found = task_measures(
             table, roles(settings), n_bins=settings.n_bins, min_slice_size=settings.min_slice_size
         )

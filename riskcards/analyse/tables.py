@@ -1,10 +1,12 @@
 """Reading a logged table from bytes into named numpy columns (layer: analytics).
 
-The only module of the layer that parses anything, and it parses bytes it is given; it
-opens no files. Formats:
+The only module of the layer that parses anything, and it parses the bytes or text it is
+given; it opens no files. Formats:
 
 - ``json``: what ``mlflow.log_table`` writes (pandas ``orient="split"`` without index):
-  ``{"columns": [...], "data": [[...], ...]}``; ``null`` is a missing value;
+  ``{"columns": [...], "data": [[...], ...]}``; ``null`` is a missing value. Read by column
+  with :func:`riskcards.tabular.read_json_table`, which collection already ran on a fetched
+  table: :func:`read_table` types those columns without parsing the text again;
 - ``csv``: a header row, then data, read with the standard ``csv`` module. A column whose
   non-empty fields all parse as numbers becomes numeric (integers stay integers when no
   field is missing); ``""``, ``NA``, ``NaN``, ``nan``, ``null`` and ``None`` are missing in
@@ -21,8 +23,8 @@ import csv
 import difflib
 import hashlib
 import io
-import json
-from collections.abc import Iterable, Mapping, Sequence
+from array import array
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Any, Literal
@@ -32,12 +34,23 @@ import numpy.typing as npt
 
 from riskcards.analyse.inputs import AnalyticsInputError
 from riskcards.models.analysis import Source
-from riskcards.models.limits import MAX_CELL_CHARS, nesting_problem
+from riskcards.models.limits import MAX_CELL_CHARS
+from riskcards.tabular import (
+    JsonColumns,
+    Rejected,
+    by_column,
+    cell_too_long,
+    header_problem,
+    longest_string,
+    read_json_table,
+    width_problem,
+)
 
 Format = Literal["json", "csv", "parquet"]
 AnyArray = npt.NDArray[Any]
 _NUMERIC_MISSING = frozenset({"", "NA", "NaN", "nan", "null", "None"})
 _BOOLEAN = {"True": True, "False": False, "true": True, "false": False}
+_NONE = type(None)
 
 
 @dataclass(frozen=True, eq=False)
@@ -84,11 +97,42 @@ class Table:
 
 
 def parse_table(data: bytes, name: str, *, format: Format | None = None) -> Table:
-    """Parse a logged table; the format comes from ``name``'s suffix unless given."""
+    """Parse a logged table's bytes; the format comes from ``name``'s suffix unless given."""
     chosen = format or _format_of(name)
-    parser = {"json": _parse_json, "csv": _parse_csv, "parquet": _parse_parquet}[chosen]
-    columns = parser(data, name)
-    return Table.of(name, columns, hashlib.sha256(data).hexdigest())
+    digest = hashlib.sha256(data).hexdigest()
+    if chosen == "parquet":
+        return Table.of(name, _parse_parquet(data, name), digest)
+    try:
+        text = data.decode("utf-8-sig" if chosen == "csv" else "utf-8")
+    except UnicodeDecodeError as error:
+        why = "not UTF-8 text" if chosen == "csv" else "not valid JSON"
+        raise AnalyticsInputError(name, None, f"{why}: {error}") from None
+    if chosen == "csv":  # its byte-order mark already dropped by the codec
+        return Table.of(name, _parse_csv(text, name), digest)
+    return read_table(text, name, format=chosen, sha256=digest)
+
+
+def read_table(
+    text: str,
+    name: str,
+    *,
+    format: Literal["json", "csv"],
+    sha256: str | None = None,
+    read: object = None,
+) -> Table:
+    """A logged table from its text (a table artifact's ``content``).
+
+    ``read`` is what collection already read a JSON text into
+    (:func:`riskcards.tabular.read_json_table`): its columns are typed without parsing the
+    text again. Without it, the text is read here, the same way."""
+    if format == "csv":
+        return Table.of(name, _parse_csv(text.removeprefix("\ufeff"), name), sha256)  # as utf-8-sig
+    if not isinstance(read, JsonColumns | Rejected):
+        read = read_json_table(text)
+    if isinstance(read, Rejected):
+        raise AnalyticsInputError(name, read.column, read.message)
+    columns = zip(read.header, read.values, read.kinds, strict=True)
+    return Table.of(name, {c: _typed_json(v, k, name, c) for c, v, k in columns}, sha256)
 
 
 def _format_of(name: str) -> Format:
@@ -98,91 +142,49 @@ def _format_of(name: str) -> Format:
     raise AnalyticsInputError(name, None, "unknown table format; expected .json, .csv or .parquet")
 
 
-def _parse_json(data: bytes, name: str) -> dict[str, AnyArray]:
-    try:
-        text = data.decode("utf-8")
-        if nested := nesting_problem(text):
-            raise AnalyticsInputError(name, None, f"table rejected: {nested}")
-        document = json.loads(text)
-    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as error:
-        raise AnalyticsInputError(name, None, f"not valid JSON: {error}") from None
-    if not isinstance(document, dict) or not isinstance(document.get("columns"), list):
-        raise AnalyticsInputError(name, None, 'expected {"columns": [...], "data": [[...], ...]}')
-    header = document["columns"]
-    rows = document.get("data", [])
-    if not isinstance(rows, list) or not all(isinstance(r, list) for r in rows):
-        raise AnalyticsInputError(name, None, '"data" must be a list of rows')
-    _check_header(header, name)
-    _check_widths(map(len, rows), len(header), name)
-    _check_cells(rows, name)
-    values = list(zip(*rows, strict=True)) if rows else [() for _ in header]
-    return {
-        str(c): _typed_json(np.fromiter(v, dtype=object, count=len(rows)))
-        for c, v in zip(header, values, strict=True)
-    }
-
-
-def _check_cells(rows: Iterable[Sequence[Any]], name: str) -> None:
-    """A cell over the cap rejects the table."""
-    for row in rows:
-        for cell in row:
-            if isinstance(cell, str) and len(cell) > MAX_CELL_CHARS:
-                raise AnalyticsInputError(
-                    name, None, f"table rejected: a cell longer than {MAX_CELL_CHARS:,} characters"
-                )
-
-
-def _check_header(header: list[Any], name: str) -> None:
-    if not all(isinstance(c, str) for c in header):
-        raise AnalyticsInputError(name, None, "column names must be strings")
-    if len(set(header)) != len(header):
-        twice = sorted({c for c in header if header.count(c) > 1})
-        raise AnalyticsInputError(name, twice[0], "appears more than once in the header")
-
-
-def _check_widths(widths: Iterable[int], expected: int, name: str) -> None:
-    found = np.fromiter(widths, dtype=np.int64)
-    wrong = np.flatnonzero(found != expected)
-    if len(wrong):
-        row = int(wrong[0])
-        raise AnalyticsInputError(
-            name, None, f"row {row} has {found[row]} values but the header has {expected}"
-        )
-
-
-def _typed_json(values: AnyArray) -> AnyArray:
-    """An object column as the narrowest array that holds it (see the module docstring)."""
-    kinds = set(map(type, values.tolist()))
-    missing = type(None) in kinds
-    kinds.discard(type(None))
-    if kinds == {bool} and not missing:
-        return values.astype(bool)
-    if kinds and kinds <= {int, float}:
-        if kinds == {int} and not missing:
+def _typed_json(
+    values: Sequence[Any] | array[Any], kinds: frozenset[type], name: str, column: str
+) -> AnyArray:
+    """A column as the narrowest array that holds it (see the module docstring); ``kinds``
+    are the Python types of its values. Numbers already packed by
+    :func:`riskcards.tabular.read_json_table` become an array over the same memory."""
+    if isinstance(values, array):
+        return np.frombuffer(values, dtype=np.int64 if values.typecode == "q" else np.float64)
+    missing = _NONE in kinds
+    present = kinds - {_NONE}
+    if present == {bool} and not missing:
+        return np.array(values, dtype=bool)
+    if present and present <= {int, float}:
+        if present == {int} and not missing:
             try:
-                return values.astype(np.int64)
+                return np.array(values, dtype=np.int64)
             except OverflowError:
                 pass
-        return values.astype(np.float64)  # None becomes NaN
-    return values
+        try:
+            return np.array(values, dtype=np.float64)  # None becomes NaN
+        except OverflowError:  # an integer past float64's range: JSON allows it, numpy cannot
+            raise AnalyticsInputError(name, column, "a number too large for float64") from None
+    return np.fromiter(values, dtype=object, count=len(values))
 
 
-def _parse_csv(data: bytes, name: str) -> dict[str, AnyArray]:
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        raise AnalyticsInputError(name, None, f"not UTF-8 text: {error}") from None
+def _csv_rows(text: str, name: str) -> tuple[list[str], list[list[str]]]:
+    """The header and the rows of a CSV text."""
     try:
         rows = list(csv.reader(io.StringIO(text, newline="")))
     except csv.Error as error:
         raise AnalyticsInputError(name, None, f"not valid CSV: {error}") from None
     if not rows:
         raise AnalyticsInputError(name, None, "is empty (no header row)")
-    header, body = rows[0], rows[1:]
-    _check_header(header, name)
-    _check_widths(map(len, body), len(header), name)
-    _check_cells(body, name)
-    values = list(zip(*body, strict=True)) if body else [() for _ in header]
+    return rows[0], rows[1:]
+
+
+def _parse_csv(text: str, name: str) -> dict[str, AnyArray]:
+    header, body = _csv_rows(text, name)
+    if problem := header_problem(header) or width_problem(list(map(len, body)), len(header)):
+        raise AnalyticsInputError(name, problem.column, problem.message)
+    values = by_column(body, len(header))
+    if any(longest_string(v) > MAX_CELL_CHARS for v in values):
+        raise AnalyticsInputError(name, None, cell_too_long())
     return {c: _typed_csv(np.array(v, dtype=str)) for c, v in zip(header, values, strict=True)}
 
 

@@ -24,7 +24,7 @@ import math
 from datetime import datetime
 from typing import Any, Literal
 
-from pydantic import Field, computed_field, model_validator
+from pydantic import Field, PrivateAttr, computed_field, model_validator
 
 from riskcards.models.base import Frozen
 from riskcards.models.evidence_genai import GenaiEvidence
@@ -190,6 +190,30 @@ class ArtifactInfo(Frozen):
     size: int | None = None
 
 
+class ReadMemo:
+    """What a text was read into, kept beside it so that the next stage need not read it
+    again. Takes no part in equality or hashing: two tables with the same fields are equal
+    whether or not one of them still holds what it was read into."""
+
+    __slots__ = ("_of", "_value")
+
+    def __init__(self, of: str | None = None, value: object = None) -> None:
+        self._of, self._value = of, value
+
+    def take(self, of: str | None) -> object | None:
+        """The value if it was read from ``of`` itself (not an equal copy), once."""
+        if of is None or self._of is not of:
+            return None
+        value, self._value, self._of = self._value, None, None
+        return value
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, ReadMemo)
+
+    def __hash__(self) -> int:
+        return 0
+
+
 class TableArtifact(Frozen):
     """An evaluation table among the run's artifacts (JSON, CSV or parquet), with its content.
 
@@ -207,11 +231,23 @@ class TableArtifact(Frozen):
     sha256: str | None = Field(default=None, description="of the bytes as fetched")
     content: str | None = None
     detail: str | None = Field(default=None, description="why the table was not loaded")
+    _read: ReadMemo = PrivateAttr(default_factory=ReadMemo)
 
     @property
     def content_format(self) -> Literal["json", "csv"]:
         """The format of ``content``: parquet tables are kept as JSON."""
         return "csv" if self.format == "csv" else "json"
+
+    def remembering(self, read: object) -> TableArtifact:
+        """This table, keeping what collection read its ``content`` into (issue 18: a table
+        is decoded once per release), for analysis to take; never serialised."""
+        self._read = ReadMemo(self.content, read)
+        return self
+
+    def take_read(self) -> object | None:
+        """What :meth:`remembering` kept, if it was read from this very ``content``; given
+        once, then let go (analysis keeps its own copy for the rest of its call)."""
+        return self._read.take(self.content)
 
 
 AUTOLOG_EVALUATOR = "sklearn autolog"  # post-training metrics of mlflow.sklearn.autolog()

@@ -7,7 +7,9 @@
   model folders (a folder holding an ``MLmodel`` file). Each one is fetched unless its listed
   size is over the cap, hashed with sha256 as soon as its bytes arrive, and kept as text
   (parquet converted to the JSON that ``mlflow.log_table`` writes, when pyarrow is
-  importable). A table over the cap is recorded as ``too_large`` and not loaded.
+  importable). A table over the cap is recorded as ``too_large`` and not loaded. A JSON
+  table is validated by reading it, by column, once (:mod:`riskcards.tabular`); the columns
+  stay with the artifact, unserialised, for analysis.
 - Downloads go into a temporary folder that is removed at once: riskcards writes nothing.
 """
 
@@ -28,7 +30,7 @@ import yaml
 from riskcards.collect.mlflow.calls import Calls
 from riskcards.collect.sources import DEFAULT_MAX_TABLE_BYTES as DEFAULT_MAX_TABLE_BYTES
 from riskcards.models.evidence import ArtifactInfo, ModelSignature, TableArtifact
-from riskcards.models.limits import nesting_problem
+from riskcards.tabular import Rejected, read_json_table
 
 # DEFAULT_MAX_TABLE_BYTES (defined in riskcards.collect.sources, re-exported here): a table is
 # kept whole in the snapshot, so the cap bounds the size of evidence.json too.
@@ -145,7 +147,7 @@ def fetch_table(
             sha256=digest,
             detail=_too_large(size, max_bytes),
         )
-    content, problem = _as_text(data, fmt)
+    content, problem, read = _as_text(data, fmt)
     if problem:
         return TableArtifact(
             path=entry.path,
@@ -157,7 +159,7 @@ def fetch_table(
         )
     return TableArtifact(
         path=entry.path, format=fmt, status="loaded", size=size, sha256=digest, content=content
-    )
+    ).remembering(read)
 
 
 def _too_large(size: int, cap: int) -> str:
@@ -168,25 +170,26 @@ def _megabytes(n: int) -> str:
     return f"{n / 1_048_576:.1f} MiB" if n >= 104_858 else f"{n:,} bytes"
 
 
-def _as_text(data: bytes, fmt: TableFormat) -> tuple[str | None, str | None]:
-    """(content, None) or (None, why it cannot be read)."""
+def _as_text(data: bytes, fmt: TableFormat) -> tuple[str | None, str | None, object]:
+    """(content, None, what a JSON table was read into) or (None, why it cannot be read, None).
+
+    A JSON table is read once, here (:func:`riskcards.tabular.read_json_table`); analysis
+    takes the columns from the artifact instead of parsing the text again."""
     if fmt == "parquet":
         try:
-            return _parquet_as_json(data), None
+            return _parquet_as_json(data), None, None
         except Exception as exc:  # pyarrow raises many types for a damaged file
-            return None, f"not a readable parquet file ({type(exc).__name__})"
+            return None, f"not a readable parquet file ({type(exc).__name__})", None
     try:
         text = data.decode("utf-8")  # exactly: content.encode() gives the bytes hashed
     except UnicodeDecodeError:
-        return None, "not UTF-8 text"
-    if fmt == "json":
-        if nested := nesting_problem(text):
-            return None, nested
-        try:
-            json.loads(text)
-        except (ValueError, RecursionError) as exc:
-            return None, f"not valid JSON (line {getattr(exc, 'lineno', '?')})"
-    return text, None
+        return None, "not UTF-8 text", None
+    if fmt == "csv":
+        return text, None, None
+    read = read_json_table(text, data)
+    if isinstance(read, Rejected) and read.unreadable:
+        return None, read.unreadable, None
+    return text, None, read
 
 
 def _has_pyarrow() -> bool:
