@@ -46,6 +46,7 @@ import shutil
 import signal
 import sys
 import threading
+import weakref
 from collections.abc import Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
@@ -259,6 +260,7 @@ def _shared_fonts_class() -> type:
 
         sealed = False
         polluted = False
+        pid = 0  # the process that made it (a fork's copy is not its to delete)
 
         def add_font_face(self, rule_descriptors: Any, url_fetcher: Any) -> Any:
             self.polluted = self.polluted or self.sealed
@@ -268,8 +270,10 @@ def _shared_fonts_class() -> type:
 
 
 _thread = threading.local()
-# (process id, configuration) of every shared configuration: its fonts are deleted at exit
-_shared: list[tuple[int, Any]] = []
+# every shared configuration alive, whose fonts are deleted at exit (a thread's configuration
+# is freed after the thread ends, and WeasyPrint deletes its fonts then)
+_shared: weakref.WeakSet[Any] = weakref.WeakSet()
+_cleanup_at_exit: set[int] = set()  # the processes that registered _delete_shared_fonts
 
 
 def _fonts(fetcher: Any, shared: bool) -> tuple[Any, Any]:
@@ -285,10 +289,11 @@ def _fonts(fetcher: Any, shared: bool) -> tuple[Any, Any]:
     if pair is None:
         fonts = _shared_fonts_class()()
         faces = CSS(string=FONT_FACE_CSS, font_config=fonts, url_fetcher=riskcards_fetcher())
-        fonts.sealed = True
-        if not any(pid == os.getpid() for pid, _ in _shared):  # in a worker too
+        fonts.sealed, fonts.pid = True, os.getpid()
+        if os.getpid() not in _cleanup_at_exit:  # at this process's exit, a worker's too
             multiprocessing.util.Finalize(None, _delete_shared_fonts, exitpriority=0)
-        _shared.append((os.getpid(), fonts))
+            _cleanup_at_exit.add(os.getpid())
+        _shared.add(fonts)
         pair = _thread.fonts = (fonts, faces)
     return pair
 
@@ -305,8 +310,8 @@ def _delete_fonts(fonts: Any) -> None:
 
 def _delete_shared_fonts() -> None:
     """At exit: delete the fonts of every shared configuration this process made."""
-    for pid, fonts in _shared:
-        if pid == os.getpid():
+    for fonts in list(_shared):
+        if fonts.pid == os.getpid():
             _delete_fonts(fonts)
 
 
@@ -327,7 +332,7 @@ def _layout(job: PdfJob, fetcher: Any) -> tuple[Any, Any]:
     document, fonts = lay_out(shared=True)
     if getattr(fonts, "polluted", False):
         del _thread.fonts
-        _shared.remove((os.getpid(), fonts))
+        _shared.discard(fonts)
         _delete_fonts(fonts)
         document, fonts = lay_out(shared=False)
     return document, fonts

@@ -13,7 +13,8 @@ import os
 import re
 import subprocess
 import sys
-from concurrent.futures import ProcessPoolExecutor
+import threading
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -126,6 +127,22 @@ def test_documents_without_faces_share_one_configuration() -> None:
     shared = pdf_module._thread.fonts
     render_pdfs([B, A, C], workers=1)
     assert pdf_module._thread.fonts is shared and not shared[0].polluted
+
+
+def test_each_thread_has_its_own_configuration() -> None:
+    """Releases of a fleet run in threads: a configuration is never used by two at once."""
+    expected = render_pdf(C).content
+    both_started = threading.Barrier(2, timeout=60)  # two threads, not one taking both jobs
+
+    def in_a_thread(job: PdfJob) -> tuple[bytes, object]:
+        both_started.wait()
+        return render_pdf(job).content, pdf_module._thread.fonts
+
+    with ThreadPoolExecutor(2) as pool:
+        there = list(pool.map(in_a_thread, [C, C]))
+    here = pdf_module._thread.fonts
+    assert [content for content, _ in there] == [expected, expected]
+    assert len({id(fonts) for fonts in (here, *(fonts for _, fonts in there))}) == 3
 
 
 @pytest.mark.parametrize(
