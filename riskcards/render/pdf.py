@@ -22,6 +22,16 @@ names from content hashes, and attachment dates come from the document, not the 
 Every PDF is tagged (WeasyPrint's ``pdf_tags``): a structure tree of headings, paragraphs,
 lists and tables, so screen readers and reflowing viewers can read it (PDF/UA's core need).
 
+One font configuration per thread (so per worker): loading the faces into a new fontconfig
+configuration and Pango font map costs each document 20 to 30 ms, and its fonts are loaded
+again. The shared configuration only ever holds :data:`FONT_FACE_CSS`; a document that
+declares ``@font-face`` rules of its own (a user's template may) gets a fresh configuration
+of its own, so no face leaks from one document into the next. Documents are scanned for such
+rules before rendering (every ``<style>`` element, inline SVG's included: the fetcher serves no
+stylesheet, so these are the only ones); should one reach the shared configuration anyway, the
+configuration is dropped and the document rendered again with a fresh one. Either way a
+document's bytes are those of rendering it alone in a fresh process.
+
 :func:`render_pdfs` renders several documents in parallel worker processes ("forkserver"
 or "spawn", never plain fork: MLflow may have started threads in the parent).
 """
@@ -30,15 +40,19 @@ from __future__ import annotations
 
 import logging
 import multiprocessing
+import multiprocessing.util
 import os
+import shutil
 import signal
 import sys
+import threading
+import weakref
 from collections.abc import Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any, Literal
 
@@ -211,16 +225,124 @@ def _unique_associated_files(document: Any, pdf: Any) -> None:
         associated[:] = list(dict.fromkeys(associated))
 
 
-def _render(job: PdfJob, fetcher: Any) -> tuple[bytes, list[str]]:
-    from weasyprint import CSS, HTML, Attachment
+@lru_cache(maxsize=64)
+def _declares_font_faces(css: str) -> bool:
+    """Whether a stylesheet has an ``@font-face`` rule anywhere (nested in ``@media`` or any
+    block too; CSS escapes such as ``@f\\6fnt-face`` are decoded by the tokenizer)."""
+    import tinycss2
+
+    nodes = list(tinycss2.parse_component_value_list(css))
+    while nodes:
+        node = nodes.pop()
+        if node.type == "at-keyword" and node.lower_value == "font-face":
+            return True
+        nodes.extend(getattr(node, "content", None) or getattr(node, "arguments", None) or ())
+    return False
+
+
+def _has_own_font_faces(html: Any) -> bool:
+    """Whether a parsed document declares ``@font-face`` rules in any ``<style>`` element."""
+    return any(
+        isinstance(element.tag, str)
+        and element.tag.rpartition("}")[2].lower() == "style"
+        and _declares_font_faces("".join(element.itertext()))
+        for element in html.etree_element.iter()
+    )
+
+
+@cache
+def _shared_fonts_class() -> type:
     from weasyprint.text.fonts import FontConfiguration
 
-    with _weasyprint_log() as log:
+    class SharedFonts(FontConfiguration):  # type: ignore[misc]
+        """The configuration with riskcards' faces only, shared by a thread's documents that
+        declare none. A face added once it is sealed marks it ``polluted``."""
+
+        sealed = False
+        polluted = False
+        pid = 0  # the process that made it (a fork's copy is not its to delete)
+
+        def add_font_face(self, rule_descriptors: Any, url_fetcher: Any) -> Any:
+            self.polluted = self.polluted or self.sealed
+            return super().add_font_face(rule_descriptors, url_fetcher)
+
+    return SharedFonts
+
+
+_thread = threading.local()
+# every shared configuration alive, whose fonts are deleted at exit (a thread's configuration
+# is freed after the thread ends, and WeasyPrint deletes its fonts then)
+_shared: weakref.WeakSet[Any] = weakref.WeakSet()
+_cleanup_at_exit: set[int] = set()  # the processes that registered _delete_shared_fonts
+
+
+def _fonts(fetcher: Any, shared: bool) -> tuple[Any, Any]:
+    """A font configuration with riskcards' faces and the stylesheet declaring them: the
+    thread's shared pair, or a fresh pair (its faces fetched with ``fetcher``)."""
+    from weasyprint import CSS
+    from weasyprint.text.fonts import FontConfiguration
+
+    if not shared:
         fonts = FontConfiguration()
-        faces = CSS(string=FONT_FACE_CSS, font_config=fonts, url_fetcher=fetcher)
-        document = HTML(string=job.html, base_url=None, url_fetcher=fetcher).render(
+        return fonts, CSS(string=FONT_FACE_CSS, font_config=fonts, url_fetcher=fetcher)
+    pair = getattr(_thread, "fonts", None)
+    if pair is None:
+        fonts = _shared_fonts_class()()
+        faces = CSS(string=FONT_FACE_CSS, font_config=fonts, url_fetcher=riskcards_fetcher())
+        fonts.sealed, fonts.pid = True, os.getpid()
+        if os.getpid() not in _cleanup_at_exit:  # at this process's exit, a worker's too
+            multiprocessing.util.Finalize(None, _delete_shared_fonts, exitpriority=0)
+            _cleanup_at_exit.add(os.getpid())
+        _shared.add(fonts)
+        pair = _thread.fonts = (fonts, faces)
+    return pair
+
+
+def _delete_fonts(fonts: Any) -> None:
+    """Delete the temporary folder where WeasyPrint copied a configuration's fonts, once it is
+    done with. WeasyPrint deletes it when the configuration is garbage-collected, which may
+    never happen (it sits in reference cycles, the CLI and the workers end with ``os._exit``)
+    or happen at the interpreter's shutdown, too late to call anything."""
+    if folder := getattr(fonts, "_folder", None):
+        shutil.rmtree(folder, ignore_errors=True)
+        fonts._folder = None
+
+
+def _delete_shared_fonts() -> None:
+    """At exit: delete the fonts of every shared configuration this process made."""
+    for fonts in list(_shared):
+        if fonts.pid == os.getpid():
+            _delete_fonts(fonts)
+
+
+def _layout(job: PdfJob, fetcher: Any) -> tuple[Any, Any]:
+    """The laid-out document and its font configuration: the thread's shared one unless the
+    document declares faces of its own, or one reached the shared configuration (which is
+    then dropped, and the document laid out again with a fresh one)."""
+    from weasyprint import HTML
+
+    def lay_out(shared: bool) -> tuple[Any, Any]:
+        html = HTML(string=job.html, base_url=None, url_fetcher=fetcher)
+        fonts, faces = _fonts(fetcher, shared and not _has_own_font_faces(html))
+        document = html.render(
             font_config=fonts, stylesheets=[faces], pdf_variant=PDF_VARIANT, pdf_tags=True
         )
+        return document, fonts
+
+    document, fonts = lay_out(shared=True)
+    if getattr(fonts, "polluted", False):
+        del _thread.fonts
+        _shared.discard(fonts)
+        _delete_fonts(fonts)
+        document, fonts = lay_out(shared=False)
+    return document, fonts
+
+
+def _render(job: PdfJob, fetcher: Any) -> tuple[bytes, list[str]]:
+    from weasyprint import Attachment
+
+    with _weasyprint_log() as log:
+        document, fonts = _layout(job, fetcher)
         meta = document.metadata
         created = _document_date(meta.created) or _NO_DATE
         modified = _document_date(meta.modified) or created
@@ -243,6 +365,8 @@ def _render(job: PdfJob, fetcher: Any) -> tuple[bytes, list[str]]:
             uncompressed_pdf=False,
             finisher=_unique_associated_files,
         )
+    if not getattr(fonts, "sealed", False):  # a fresh configuration: its fonts are done with
+        _delete_fonts(fonts)
     assert pdf is not None
     return bytes(pdf), log
 
