@@ -30,6 +30,7 @@ for _variable in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
 
 import gc  # noqa: E402
 import io  # noqa: E402
+import resource  # noqa: E402
 import statistics  # noqa: E402
 import subprocess  # noqa: E402
 import tempfile  # noqa: E402
@@ -52,14 +53,24 @@ def seconds(run: Callable[[], object], clock: Callable[[], float] = time.perf_co
     return clock() - start
 
 
+def child_cpu() -> float:
+    """CPU seconds (user + system) of the child processes that have ended: what a command
+    costs whatever else the shared machine is running."""
+    used = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return used.ru_utime + used.ru_stime
+
+
 def interleaved(
-    ours: Callable[[], object], reference: Callable[[], object], repeats: int = REPEATS
+    ours: Callable[[], object],
+    reference: Callable[[], object],
+    repeats: int = REPEATS,
+    clock: Callable[[], float] = time.perf_counter,
 ) -> tuple[float, float, float]:
     """Medians of ours and of the reference, and the median of the per-round ratios."""
     a, b = [], []
     for _ in range(repeats):
-        a.append(seconds(ours))
-        b.append(seconds(reference))
+        a.append(seconds(ours, clock))
+        b.append(seconds(reference, clock))
     ratios = [x / y for x, y in zip(a, b, strict=True)]
     return statistics.median(a), statistics.median(b), statistics.median(ratios)
 
@@ -161,16 +172,47 @@ def release() -> None:
             str(Path(tmp) / "out"),
             "--no-pdf",
         ]
-        subprocess_run(command)()  # warm the file cache
-        ours, bare, ratio = interleaved(
-            subprocess_run(command), subprocess_run([sys.executable, "-c", "import mlflow"])
+        subprocess_run(command)()  # warm the file cache and the compiled templates
+        # MLflow's own floor for this store: import mlflow and open its SQLAlchemy stores
+        # (sqlalchemy, alembic, the ORM models, the schema check), as any tool reading a
+        # sqlite store through MLflow must, before riskcards does anything
+        store = f"sqlite:///{demo / 'mlflow' / 'mlflow.db'}"
+        floor_code = (
+            f"from mlflow import MlflowClient; c = MlflowClient({store!r}); "
+            "c._tracking_client.store; c._get_registry_client().store; "
+            "import os; os._exit(0)"  # no interpreter teardown, as riskcards ends
         )
-    line(
-        "release --no-pdf, demo store",
-        f"{ours:.2f} s = {ratio:.2f}x",
-        f"import mlflow: {bare:.2f} s",
-        "<= 1.5x",
-        ratio <= 1.5,
+        runs = {
+            "release": subprocess_run(command),
+            "import mlflow": subprocess_run([sys.executable, "-c", "import mlflow"]),
+            "floor": subprocess_run([sys.executable, "-c", floor_code]),
+        }
+        wall: dict[str, list[float]] = {name: [] for name in runs}
+        cpu: dict[str, list[float]] = {name: [] for name in runs}
+        for _ in range(REPEATS + 2):
+            for name, run in runs.items():
+                start_cpu, start = child_cpu(), time.perf_counter()
+                run()
+                wall[name].append(time.perf_counter() - start)
+                cpu[name].append(child_cpu() - start_cpu)
+
+    def ratio(times: dict[str, list[float]], a: str, b: str) -> float:
+        return statistics.median(x / y for x, y in zip(times[a], times[b], strict=True))
+
+    for label, times, unit in (("", wall, "s"), ("  the same in CPU time", cpu, "CPU s")):
+        value = ratio(times, "release", "import mlflow")
+        line(
+            label or "release --no-pdf, demo store",
+            f"{statistics.median(times['release']):.2f} {unit} = {value:.2f}x",
+            f"import mlflow: {statistics.median(times['import mlflow']):.2f} {unit}",
+            "<= 1.5x",
+            value <= 1.5,
+        )
+    print(
+        "  MLflow's floor (import mlflow, open its sqlite stores): "
+        f"{statistics.median(cpu['floor']):.2f} CPU s = "
+        f"{ratio(cpu, 'floor', 'import mlflow'):.2f}x import mlflow; "
+        f"the release is {ratio(cpu, 'release', 'floor'):.2f}x that floor"
     )
 
 
