@@ -186,8 +186,12 @@ class RenderJob:
         return (json.dumps(data, indent=2, ensure_ascii=False) + "\n").encode()
 
     def _model_card(self) -> BundleFile:
+        """The model card; a GenAI target's is the system card, at the model card's path."""
         if self.evidence.genai is not None and self.assessment.task.task == "genai":
-            return self._system_card()
+            system = build_system_card(
+                self.evidence, self.assessment, self.sidecars.model_card, self.decision
+            )
+            return self._card("system_card.html.j2", "System card", system)
         card = build_model_card(
             self.evidence,
             self.assessment,
@@ -195,27 +199,14 @@ class RenderJob:
             self.analysis,
             decision=self.decision,
         )
-        return BundleFile(
-            path=MODEL_CARD,
-            kind=MODEL_CARD_KIND,
-            format=HTML_FORMAT,
-            content=self.page(
-                "model_card.html.j2", f"Model card: {self.model}", "Model card", card=card
-            ),
-        )
+        return self._card("model_card.html.j2", "Model card", card)
 
-    def _system_card(self) -> BundleFile:
-        """A GenAI target's model card: the system card, at the model card's path."""
-        card = build_system_card(
-            self.evidence, self.assessment, self.sidecars.model_card, self.decision
-        )
+    def _card(self, template: str, label: str, card: object) -> BundleFile:
         return BundleFile(
             path=MODEL_CARD,
             kind=MODEL_CARD_KIND,
             format=HTML_FORMAT,
-            content=self.page(
-                "system_card.html.j2", f"System card: {self.model}", "System card", card=card
-            ),
+            content=self.page(template, f"{label}: {self.model}", label, card=card),
         )
 
     def _dataset_sheets(self) -> list[BundleFile]:

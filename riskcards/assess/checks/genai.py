@@ -28,8 +28,17 @@ def _pct(x: float) -> str:
     return f"{100 * x:.1f}%"
 
 
-def _missing(check: Check, reason: str, expected: str) -> CheckResult:
-    return check_result(check, CheckStatus.NOT_EVIDENCED, reason, expected=expected)
+def _missing(
+    check: Check, reason: str, expected: str, observed: str | None = None, refs: Refs = ()
+) -> CheckResult:
+    return check_result(
+        check,
+        CheckStatus.NOT_EVIDENCED,
+        reason,
+        expected=expected,
+        observed=observed,
+        evidence=refs,
+    )
 
 
 def _verdict(
@@ -110,24 +119,14 @@ def evaluate_genai_pass_rate(
     )
     if found is None:
         known = ", ".join(s.name for s in genai.scorers) or "none"
-        return check_result(
-            check,
-            CheckStatus.NOT_EVIDENCED,
-            f"no trace judged by {' or '.join(check.scorers)} (scorers present: {known})",
-            expected=expected,
-        )
+        why = f"no trace judged by {' or '.join(check.scorers)} (scorers present: {known})"
+        return _missing(check, why, expected)
     rate = found.passed / found.judged
     observed = f"{found.name}: {found.passed} of {found.judged} traces passed ({_pct(rate)})"
     refs = _scorer_refs(genai, found)
     if found.judged < check.min_judged:
-        return check_result(
-            check,
-            CheckStatus.NOT_EVIDENCED,
-            f"{observed}: fewer than the {check.min_judged} traces needed",
-            expected=expected,
-            observed=observed,
-            evidence=refs,
-        )
+        why = f"{observed}: fewer than the {check.min_judged} traces needed"
+        return _missing(check, why, expected, observed, refs)
     ok = rate >= check.at_least
     reason = (
         f"{observed}, {'at least' if ok else 'below'} {_pct(check.at_least)}"
@@ -152,12 +151,7 @@ def evaluate_genai_output_pii(
         return _missing(check, _NO_GENAI, expected)
     scanned = [t for t in genai.traces if t.masked]
     if not scanned:
-        return check_result(
-            check,
-            CheckStatus.NOT_EVIDENCED,
-            "no trace response was scanned for personal data",
-            expected=expected,
-        )
+        return _missing(check, "no trace response was scanned for personal data", expected)
     leaking = [t for t in scanned if t.pii]
     share = len(leaking) / len(scanned)
     categories = sorted({c for t in leaking for c in t.pii})
@@ -198,13 +192,11 @@ def evaluate_genai_human_agreement(
     both = pairs(genai)
     human = sum(h.judged for h in genai.human)
     if len(both) < check.min_pairs:
-        return check_result(
-            check,
-            CheckStatus.NOT_EVIDENCED,
+        why = (
             f"{len(both)} traces judged by both a person and a scorer of the same name "
-            f"({human} human verdicts); {check.min_pairs} needed",
-            expected=expected,
+            f"({human} human verdicts); {check.min_pairs} needed"
         )
+        return _missing(check, why, expected)
     agree = [p for p in both if p[2] == p[3]]
     rate = len(agree) / len(both)
     observed = f"{len(agree)} of {len(both)} shared verdicts agree ({_pct(rate)})"
