@@ -47,6 +47,11 @@ class BlockingItem(Frozen):
     detail: str | None = Field(
         default=None, description="for a fairness check: the attribute and worst pair of slices"
     )
+    unresolved: str | None = Field(
+        default=None,
+        description="for a check that did not fail but found no usable evidence (not evidenced, "
+        "invalid): its status and reason, so missing evidence never reads as a failure",
+    )
     controls: tuple[ControlRef, ...]
 
 
@@ -121,6 +126,7 @@ def _blocking_items(
                     owner=c.owner if c else None,
                     waiver=None,
                     detail=fairness_detail(c, analysis),
+                    unresolved=_unresolved(c),
                     controls=(),
                 )
                 found[key] = item.model_copy(
@@ -130,6 +136,12 @@ def _blocking_items(
                     }
                 )
     return tuple(found.values())
+
+
+def _unresolved(c: CheckResult | None) -> str | None:
+    if c is None or c.status == CheckStatus.FAIL:
+        return None
+    return f"{c.status.value.replace('_', ' ')}: {c.reason}"
 
 
 def _days(date: str, today: dt.date) -> int:
@@ -193,12 +205,14 @@ def build_decision(
     """The decision of a release; links to gap reports start with ``prefix`` (e.g. '../')."""
     blocking = _blocking_items(a, prefix, analysis)
     controls = len(a.blocking)
-    checks = sum(1 for b in blocking if b.check_id)
+    failed = sum(1 for b in blocking if b.check_id and not b.unresolved)
+    unresolved = sum(1 for b in blocking if b.unresolved)
+    counts = f"{failed} failing checks" + (
+        f", {unresolved} without usable evidence" if unresolved else ""
+    )
     return GateDecision(
         passed=not controls,
-        verdict=f"FAIL: {controls} blocking ({checks} failing checks)"
-        if controls
-        else "PASS: no blocking gap",
+        verdict=f"FAIL: {controls} blocking ({counts})" if controls else "PASS: no blocking gap",
         blocking=blocking,
         required_not_assessed=tuple(
             ControlRef(framework=fw.catalogue_title, control_id=r.control_id, link=_link(r, prefix))

@@ -9,6 +9,7 @@ from riskcards.assess import assess
 from riskcards.load.catalogues import Loaded
 from riskcards.models.assessment import CheckStatus
 from riskcards.models.project import Attestation, AttestationRecord, Decisions, Gate, Waiver
+from riskcards.render.html import environment
 from riskcards.render.views.decision import build_decision
 from tests.conftest import AS_OF, make_snapshot
 
@@ -100,3 +101,29 @@ def test_checks_for_another_task_are_never_blocking_items(loaded: Loaded) -> Non
     assert other_task  # e.g. fairness.error_gap beside demographic parity on MEASURE 2.11
     listed = {b.check_id for b in build_decision(a, notice_days=30).blocking}
     assert listed and not listed & other_task
+
+
+def test_missing_evidence_that_blocks_is_never_called_a_failure(loaded: Loaded) -> None:
+    """A blocking check that found no metric is listed with its status and reason, counted
+    apart from the checks that failed, in the verdict, the HTML and the Markdown summary."""
+    base = make_snapshot()
+    metrics = tuple(m for m in base.run.metrics if "demographic_parity" not in m.key)
+    a = assess(make_snapshot(metrics=metrics), loaded.catalogues, loaded.mapping, as_of=AS_OF)
+    d = build_decision(a, notice_days=30)
+    (missing,) = [b for b in d.blocking if b.check_id == "fairness.demographic_parity"]
+    assert missing.unresolved is not None
+    assert missing.unresolved.startswith("not evidenced: no metric")
+    failed = [b for b in d.blocking if b.check_id and not b.unresolved]
+    unresolved = [b for b in d.blocking if b.unresolved]
+    assert all(b.unresolved.startswith(("not evidenced: ", "invalid: ")) for b in unresolved)
+    assert d.verdict.endswith(
+        f"({len(failed)} failing checks, {len(unresolved)} without usable evidence)"
+    )
+    env = environment()
+    html = env.from_string('{% import "macros.html.j2" as m %}{{ m.decision_block(d) }}').render(
+        d=d
+    )
+    assert "Blocking: failing checks and missing evidence" in html
+    assert "not evidenced: no metric" in html
+    failing_only = [b for b in d.blocking if b.check_id and not b.unresolved]
+    assert all(f"{b.check_id}</code> · {b.title}" in html for b in failing_only)
